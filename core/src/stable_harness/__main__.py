@@ -1,0 +1,3 @@
+from stable_harness.cli.app import main
+
+main()

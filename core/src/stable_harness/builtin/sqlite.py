@@ -1,0 +1,19 @@
+"""Built-in plugin ``sqlite``: the embedded run store (the default; nothing to install or start)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from stable_harness.hookspecs import hookimpl
+from stable_harness.records import RunStoreRecord
+
+
+@hookimpl
+def stable_harness_register_run_stores() -> Sequence[RunStoreRecord]:
+    return [
+        RunStoreRecord(
+            name="sqlite",
+            factory="stable_harness.builtin.sqlite_store:SqliteRunStore",
+            summary="Runs, sessions, events and approvals in one SQLite file (WAL)",
+            config_model="stable_harness.builtin.config:SqliteStoreConfig",
+        )
+    ]

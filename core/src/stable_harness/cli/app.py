@@ -1,0 +1,89 @@
+"""The root ``stable-harness`` application: global options, core commands, plugin commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stable_harness.cli import init_cmd, plugins_cmd, schema_cmd, validate_cmd
+
+ENV_DEBUG = "STABLE_HARNESS_DEBUG"
+
+
+@dataclass
+class CliState:
+    """Global options, available to commands as ``ctx.obj``."""
+
+    workspace: Path
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"stable-harness {version('stable-harness-core')}")
+        raise typer.Exit
+
+
+def _root(
+    ctx: typer.Context,
+    workspace: Annotated[
+        Path, typer.Option("-w", "--workspace", help="Workspace folder.", show_default=".")
+    ] = Path("."),
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True,
+                           help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Stable runtime and operator control plane for agent applications."""
+    ctx.obj = CliState(workspace=workspace)
+
+
+def _add_plugin_commands(app: typer.Typer) -> None:
+    """Let every installed, non-blocked plugin add commands (``stable_harness_add_commands``)."""
+    from stable_harness.cli.output import warn
+    from stable_harness.plugins import LoadPolicy, PluginHost
+
+    host = PluginHost.load(LoadPolicy.from_settings(load_all=True))
+    host.pm.hook.stable_harness_add_commands(app=app)
+    if host.report.warnings and "--json" not in sys.argv:
+        warn(host.report.warnings)
+
+
+def build_app() -> typer.Typer:
+    """A fresh application with core and plugin commands."""
+    app = typer.Typer(
+        name="stable-harness", no_args_is_help=True, add_completion=False,
+        pretty_exceptions_enable=False, context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)
+    app.command("init")(init_cmd.init)
+    app.command("validate")(validate_cmd.validate)
+    app.command("schema")(schema_cmd.schema)
+    plugins = typer.Typer(help="Inspect installed plugins.", no_args_is_help=True)
+    plugins.command("list")(plugins_cmd.list_plugins)
+    app.add_typer(plugins, name="plugins")
+    _add_plugin_commands(app)
+    return app
+
+
+def main() -> None:
+    """Console-script entry point: no traceback reaches the user unless debugging is on."""
+    from stable_harness.errors import StableHarnessError
+
+    try:
+        build_app()(prog_name="stable-harness")
+    except StableHarnessError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except Exception as exc:
+        if os.environ.get(ENV_DEBUG):
+            raise
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} "
+                   f"(set {ENV_DEBUG}=1 to see the traceback)", err=True)
+        sys.exit(2)

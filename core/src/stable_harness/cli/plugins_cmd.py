@@ -1,0 +1,41 @@
+"""``stable-harness plugins list``: every installed plugin, its slots and status."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from stable_harness.cli.output import console, print_json, warn
+
+
+def list_plugins(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """List installed plugins: name, slots, distribution, version, status."""
+    from stable_harness.plugins import PluginHost
+    from stable_harness.workspace.selection import listing_policy
+
+    host = PluginHost.load(listing_policy(ctx.obj.workspace))
+    rows = host.statuses()
+    if as_json:
+        print_json({"plugins": rows, "warnings": host.report.warnings})
+        return
+    warn(host.report.warnings)
+    console().print(_table(rows))
+
+
+def _table(rows: list[dict[str, Any]]) -> Any:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table("name", "provides", "distribution", "version", "status")
+    colours = {"loaded": "green", "disabled": "yellow", "failed": "red", "available": "cyan"}
+    for row in rows:
+        status = f"[{colours[row['status']]}]{row['status']}[/]"
+        if row["reason"]:
+            status += f" ({escape(row['reason'])})"
+        table.add_row(row["name"], "\n".join(row["slots"]) or "-", row["distribution"],
+                      row["version"], status)
+    return table

@@ -1,0 +1,113 @@
+"""One registry per slot, built from the registration hooks; resolves names YAML gives."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pluggy
+
+from stable_harness.errors import DuplicateNameError, UnknownNameError
+from stable_harness.records import (
+    BackendRecord,
+    EventSinkRecord,
+    MemoryStoreRecord,
+    ModelProviderRecord,
+    PluginInfo,
+    PluginRecord,
+    PolicyRecord,
+    Registered,
+    RunStoreRecord,
+    Slot,
+    SurfaceRecord,
+    ToolRegistryRecord,
+)
+
+SLOT_HOOKS: dict[Slot, tuple[str, type[PluginRecord]]] = {
+    Slot.BACKEND: ("stable_harness_register_backends", BackendRecord),
+    Slot.MODEL_PROVIDER: ("stable_harness_register_model_providers", ModelProviderRecord),
+    Slot.TOOL_REGISTRY: ("stable_harness_register_tool_registries", ToolRegistryRecord),
+    Slot.MEMORY_STORE: ("stable_harness_register_memory_stores", MemoryStoreRecord),
+    Slot.RUN_STORE: ("stable_harness_register_run_stores", RunStoreRecord),
+    Slot.POLICY: ("stable_harness_register_policies", PolicyRecord),
+    Slot.EVENT_SINK: ("stable_harness_register_event_sinks", EventSinkRecord),
+    Slot.SURFACE: ("stable_harness_register_surfaces", SurfaceRecord),
+}
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
+
+
+def install_hint(name: str) -> str:
+    """The package a user most likely needs for ``name`` (first-party naming convention)."""
+    return f"to add it, pip install stable-harness-{name} (or the package that provides it)"
+
+
+@dataclass
+class Registry:
+    """Names of one slot mapped to the record and the plugin that provided it."""
+
+    slot: Slot
+    entries: dict[str, Registered] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def names(self) -> list[str]:
+        """Registered names, sorted."""
+        return sorted(self.entries)
+
+    def check(self) -> None:
+        """Raise :class:`DuplicateNameError` if building found clashes or malformed records."""
+        if self.problems:
+            raise DuplicateNameError("; ".join(self.problems))
+
+    def get(self, name: str) -> Registered:
+        """Resolve ``name``; unknown names raise with the installed names and an install hint."""
+        try:
+            return self.entries[name]
+        except KeyError:
+            raise UnknownNameError(str(self.slot), name, self.names(), install_hint(name)) from None
+
+
+def build_registry(
+    pm: pluggy.PluginManager, slot: Slot, info_for: Callable[[str], PluginInfo]
+) -> Registry:
+    """Call the slot's registration hook plugin by plugin, so every record keeps its provider."""
+    hook_name, record_type = SLOT_HOOKS[slot]
+    registry = Registry(slot)
+    plugins = pm.get_plugins()
+    for impl in getattr(pm.hook, hook_name).get_hookimpls():
+        info = info_for(impl.plugin_name)
+        others = [p for p in plugins if p is not impl.plugin]
+        try:
+            results = pm.subset_hook_caller(hook_name, remove_plugins=others)()
+        except Exception as exc:  # noqa: BLE001 - a plugin's bug is reported, not raised here.
+            registry.problems.append(f"{info.describe()}: {hook_name} raised {exc!r}")
+            continue
+        for records in results:
+            _add(registry, record_type, info, records or ())
+    return registry
+
+
+def _add(
+    registry: Registry, record_type: type[PluginRecord], info: PluginInfo, records: Iterable[object]
+) -> None:
+    for record in records:
+        if not isinstance(record, record_type):
+            registry.problems.append(
+                f"{info.describe()} returned {type(record).__name__} from the {registry.slot} hook; "
+                f"expected {record_type.__name__}"
+            )
+            continue
+        if not NAME_PATTERN.match(record.name):
+            registry.problems.append(
+                f"{info.describe()} registered {registry.slot} name {record.name!r}: names are "
+                "lowercase letters, digits, '-' and '_', starting with a letter"
+            )
+            continue
+        existing = registry.entries.get(record.name)
+        if existing is not None:
+            registry.problems.append(
+                f"{registry.slot} '{record.name}' is registered twice: by "
+                f"{existing.plugin.describe()} and by {info.describe()}"
+            )
+            continue
+        registry.entries[record.name] = Registered(record, info)

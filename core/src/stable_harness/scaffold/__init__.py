@@ -1,0 +1,1 @@
+"""Files written by ``stable-harness init`` (package data, read with importlib.resources)."""

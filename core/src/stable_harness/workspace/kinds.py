@@ -1,0 +1,315 @@
+"""Pydantic models of every workspace kind. Field descriptions feed ``docs/workspace.md``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+API_VERSION = "stable-harness.dev/v1"
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+TOOL_NAME_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+IMPORT_PATH_PATTERN = r"^[A-Za-z_][\w]*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$"
+KNOWN_TOOL_TAGS = ("read-only", "mutating", "idempotent", "network", "filesystem")
+
+
+class Base(BaseModel):
+    """YAML uses camelCase keys; unknown keys are errors, so typos never pass silently."""
+
+    model_config = ConfigDict(
+        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True
+    )
+
+
+ImportPath = Field(pattern=IMPORT_PATH_PATTERN)
+
+
+class Metadata(Base):
+    """Identity of a document."""
+
+    name: str = Field(pattern=NAME_PATTERN, description="Unique name within its kind.")
+    description: str = Field("", description="Free text for people.")
+    labels: dict[str, str] = Field(default_factory=dict, description="Key/value labels.")
+
+
+class PluginRef(Base):
+    """Selects an implementation by name and configures it."""
+
+    use: str = Field(description="Name of the implementation (as `plugins list` shows it).")
+    config: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Configuration, validated by the implementation's own config model.",
+    )
+
+
+class RunStoreRef(PluginRef):
+    """The run store (slot `run store`)."""
+
+    use: str = Field("sqlite", description="Run store implementation; `sqlite` is built in.")
+
+
+class EventSinkRef(PluginRef):
+    """An event sink (slot `event sink`)."""
+
+
+class PolicyRef(PluginRef):
+    """A sandbox or approval policy (slot `policy`)."""
+
+
+class MemoryStoreRef(PluginRef):
+    """A memory store (slot `memory store`)."""
+
+
+class PluginsSpec(Base):
+    """Which plugins load (see docs/plugins.md, "Loading")."""
+
+    autoload: bool = Field(
+        True,
+        description="Load installed plugins that the workspace refers to by name. When false, "
+        "only built-ins and `enable` load.",
+    )
+    enable: list[str] = Field(
+        default_factory=list, description="Plugins to load even if nothing refers to them."
+    )
+    disable: list[str] = Field(
+        default_factory=list,
+        description="Plugins never to import, built-ins included (like pytest's `-p no:NAME`).",
+    )
+
+
+class ProtocolSpec(Base):
+    """One protocol surface (a key of `protocols`)."""
+
+    enabled: bool = Field(True, description="Start this surface with `stable-harness start`.")
+    host: str = Field("127.0.0.1", description="Bind address; loopback by default.")
+    port: int | None = Field(None, ge=1, le=65535, description="TCP port; surface default if unset.")
+    bearer_token: str | None = Field(
+        None, description="Token clients must send; use `${env:NAME}` rather than a literal."
+    )
+    config: dict[str, Any] = Field(
+        default_factory=dict, description="Surface-specific configuration."
+    )
+
+
+class RuntimeSpec(Base):
+    """Runtime-wide settings (at most one `Runtime` per workspace)."""
+
+    plugins: PluginsSpec = Field(default_factory=PluginsSpec, description="Plugin loading.")
+    store: RunStoreRef = Field(default_factory=RunStoreRef, description="The run store.")
+    event_sinks: list[EventSinkRef] = Field(
+        default_factory=lambda: [EventSinkRef(use="console")],
+        description="Event sinks (projections of the event stream).",
+    )
+    policies: list[PolicyRef] = Field(
+        default_factory=list, description="Sandbox and approval policies (deny wins)."
+    )
+    protocols: dict[str, ProtocolSpec] = Field(
+        default_factory=dict, description="Protocol surfaces by name."
+    )
+
+
+class Edge(Base):
+    """A directed edge between two graph endpoints."""
+
+    source: str = Field(alias="from", description="`START` or a reference such as `tools.NAME`.")
+    target: str = Field(alias="to", description="`END` or a reference such as `agents.NAME`.")
+
+
+class AgentSpec(Base):
+    """An agent: a backend, a model, and the inventory it may use."""
+
+    backend: str = Field(description="Backend adapter name (`plugins list` shows them).")
+    model: str | None = Field(None, description="Name of a `Model`.")
+    system_prompt: str = Field("", description="System prompt passed to the backend.")
+    tools: list[str] = Field(default_factory=list, description="Names of `Tool`s it may call.")
+    skills: list[str] = Field(default_factory=list, description="Names of `Skill`s.")
+    mcp_servers: list[str] = Field(default_factory=list, description="Names of `McpServer`s.")
+    memory: str | None = Field(None, description="Name of a `Memory` policy.")
+    subagents: list[str] = Field(
+        default_factory=list, description="Names of other `Agent`s it may delegate to."
+    )
+    entrypoint: str | None = Field(
+        None, pattern=IMPORT_PATH_PATTERN,
+        description="`module:function` for backends that call user code (e.g. `python`).",
+    )
+    graph: str | None = Field(
+        None, pattern=IMPORT_PATH_PATTERN,
+        description="`module:attr` of a user graph, for graph-capable backends.",
+    )
+    edges: list[Edge] = Field(
+        default_factory=list, description="Graph overlay connecting existing inventory."
+    )
+    options: dict[str, Any] = Field(
+        default_factory=dict, description="Backend options, validated by the backend."
+    )
+
+    # Fields a backend must declare in `agent_fields` before an agent may set them.
+    GATED_FIELDS: ClassVar[tuple[str, ...]] = ("entrypoint", "graph", "edges", "subagents")
+
+
+class ModelSpec(Base):
+    """A chat model."""
+
+    provider: str = Field(description="Model provider name (`scripted` is built in).")
+    model: str | None = Field(None, description="Upstream model identifier, if any.")
+    config: dict[str, Any] = Field(
+        default_factory=dict, description="Provider configuration, validated by the provider."
+    )
+
+
+class ToolSpec(Base):
+    """A tool an agent may call; every call passes the tool gateway."""
+
+    registry: str = Field("python", description="Tool registry name; `python` is built in.")
+    entrypoint: str | None = Field(
+        None, pattern=IMPORT_PATH_PATTERN, description="`module:function` implementing it."
+    )
+    description: str = Field("", description="What the tool does, shown to the model.")
+    parameters: dict[str, Any] | None = Field(
+        None, description="JSON Schema of the arguments; derived from type hints when absent."
+    )
+    tags: list[str] = Field(
+        default_factory=list,
+        description="Tags for policies: " + ", ".join(f"`{t}`" for t in KNOWN_TOOL_TAGS)
+        + ", or your own.",
+    )
+    timeout_seconds: float | None = Field(None, gt=0, description="Per-call timeout.")
+    config: dict[str, Any] = Field(
+        default_factory=dict, description="Registry configuration, validated by the registry."
+    )
+
+    @field_validator("parameters")
+    @classmethod
+    def _object_schema(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None and value.get("type") != "object":
+            raise ValueError("must be a JSON Schema with `type: object`")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _tag_format(cls, value: list[str]) -> list[str]:
+        for tag in value:
+            if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", tag):
+                raise ValueError(f"tag {tag!r} must be lowercase letters, digits and '-'")
+        return value
+
+
+class McpServerSpec(Base):
+    """An MCP server whose tools agents may use."""
+
+    transport: Literal["stdio", "streamable-http", "sse"] = Field(description="How to connect.")
+    command: str | None = Field(None, description="Executable, for `stdio`.")
+    args: list[str] = Field(default_factory=list, description="Arguments, for `stdio`.")
+    env: dict[str, str] = Field(default_factory=dict, description="Environment, for `stdio`.")
+    url: str | None = Field(None, description="Endpoint, for `streamable-http` and `sse`.")
+    headers: dict[str, str] = Field(default_factory=dict, description="HTTP headers.")
+
+    @model_validator(mode="after")
+    def _transport_fields(self) -> McpServerSpec:
+        if self.transport == "stdio" and not self.command:
+            raise ValueError("transport `stdio` needs `command`")
+        if self.transport != "stdio" and not self.url:
+            raise ValueError(f"transport `{self.transport}` needs `url`")
+        return self
+
+
+class SkillSpec(Base):
+    """A skill: a folder holding `SKILL.md` (and any resources it uses)."""
+
+    path: str = Field(description="Folder relative to the workspace, containing `SKILL.md`.")
+    description: str = Field("", description="What the skill is for.")
+
+
+class MemorySpec(Base):
+    """A long-term memory policy."""
+
+    store: MemoryStoreRef = Field(description="Memory store implementation and its config.")
+    namespace: str | None = Field(None, description="Namespace; defaults to the memory's name.")
+
+
+class WorkflowNode(Base):
+    """A node of an explicit workflow graph."""
+
+    id: str = Field(pattern=NAME_PATTERN, description="Node id, unique in the workflow.")
+    ref: str = Field(description="Inventory reference: `agents.NAME`, `tools.NAME`, …")
+
+
+class WorkflowSpec(Base):
+    """Explicit graph inventory for inspection and migration (optional)."""
+
+    entry: str = Field(description="Id of the first node.")
+    nodes: list[WorkflowNode] = Field(min_length=1, description="Nodes.")
+    edges: list[Edge] = Field(default_factory=list, description="Edges between node ids.")
+
+
+class Envelope(Base):
+    """Fields every document has."""
+
+    api_version: Literal["stable-harness.dev/v1"] = Field(description="Always " + API_VERSION)
+    metadata: Metadata
+
+
+class RuntimeDoc(Envelope):
+    kind: Literal["Runtime"]
+    spec: RuntimeSpec = Field(default_factory=RuntimeSpec)
+
+
+class AgentDoc(Envelope):
+    kind: Literal["Agent"]
+    spec: AgentSpec
+
+
+class ModelDoc(Envelope):
+    kind: Literal["Model"]
+    spec: ModelSpec
+
+
+class ToolDoc(Envelope):
+    kind: Literal["Tool"]
+    spec: ToolSpec = Field(default_factory=ToolSpec)
+
+    @field_validator("metadata")
+    @classmethod
+    def _tool_name(cls, value: Metadata) -> Metadata:
+        if not re.fullmatch(TOOL_NAME_PATTERN, value.name):
+            raise ValueError("tool names are letters, digits, '_' and '-' (models require it)")
+        return value
+
+
+class McpServerDoc(Envelope):
+    kind: Literal["McpServer"]
+    spec: McpServerSpec
+
+
+class SkillDoc(Envelope):
+    kind: Literal["Skill"]
+    spec: SkillSpec
+
+
+class MemoryDoc(Envelope):
+    kind: Literal["Memory"]
+    spec: MemorySpec
+
+
+class WorkflowDoc(Envelope):
+    kind: Literal["Workflow"]
+    spec: WorkflowSpec
+
+
+KINDS: dict[str, type[Envelope]] = {
+    "Runtime": RuntimeDoc,
+    "Agent": AgentDoc,
+    "Model": ModelDoc,
+    "Tool": ToolDoc,
+    "McpServer": McpServerDoc,
+    "Skill": SkillDoc,
+    "Memory": MemoryDoc,
+    "Workflow": WorkflowDoc,
+}
+# How references name a kind's collection (`tools.echo_tool`) and the reverse.
+COLLECTIONS: dict[str, str] = {
+    "agents": "Agent", "models": "Model", "tools": "Tool", "mcpServers": "McpServer",
+    "skills": "Skill", "memories": "Memory", "workflows": "Workflow",
+}

@@ -1,0 +1,193 @@
+"""Load a workspace folder: read every YAML file, type each document, check references and plugins.
+
+Every problem found becomes a :class:`Diagnostic`; :func:`load_workspace` raises one
+:class:`WorkspaceError` holding all of them, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path as FsPath
+from typing import Any
+
+from pydantic import ValidationError
+
+from stable_harness.errors import WorkspaceError
+from stable_harness.plugins.discovery import InstalledPlugin
+from stable_harness.plugins.loader import LoadPolicy
+from stable_harness.plugins.manager import PluginHost
+from stable_harness.workspace.diagnostics import Diagnostic, did_you_mean, format_path
+from stable_harness.workspace.interpolation import interpolate_tree
+from stable_harness.workspace.kinds import API_VERSION, KINDS, Envelope, RuntimeSpec
+from stable_harness.workspace.model import Entry, Workspace
+from stable_harness.workspace.plugin_checks import check_registries, check_use
+from stable_harness.workspace.plugin_uses import PluginUse, plugin_uses, runtime_uses
+from stable_harness.workspace.pydantic_errors import to_diagnostics
+from stable_harness.workspace.references import check_references
+from stable_harness.workspace.yaml_source import SourceDocument, read_file
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def workspace_files(root: FsPath) -> list[FsPath]:
+    """Every ``*.yaml`` / ``*.yml`` under ``root``, skipping hidden folders (state, VCS, venvs)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__pycache__")))
+        found.extend(FsPath(dirpath) / f for f in filenames if f.endswith(YAML_SUFFIXES))
+    return sorted(found)
+
+
+def _subject(data: Mapping[str, Any]) -> str | None:
+    kind, meta = data.get("kind"), data.get("metadata")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    if isinstance(kind, str) and isinstance(name, str):
+        return f"{kind}/{name}"
+    return kind if isinstance(kind, str) else None
+
+
+def type_document(source: SourceDocument, environ: Mapping[str, str]
+                  ) -> tuple[Envelope | None, list[Diagnostic]]:
+    """Interpolate and validate one document against the model of its ``kind``."""
+    def at(code: str, message: str, path: tuple[Any, ...] = (), hint: str = "") -> Diagnostic:
+        return Diagnostic(code, message, source.file, source.line_of(path),
+                          _subject(source.data) if isinstance(source.data, dict) else None,
+                          format_path(path), hint)
+
+    if not isinstance(source.data, dict):
+        return None, [at("not-a-mapping", "a document must be a mapping with apiVersion, kind, "
+                         f"metadata and spec, not {type(source.data).__name__}")]
+    data, errors = interpolate_tree(source.data, environ)
+    diags = [at("missing-env" if "not set" in msg else "interpolation", msg, path)
+             for path, msg in errors]
+    version, kind = data.get("apiVersion"), data.get("kind")
+    if version is None:
+        diags.append(at("missing-field", "required field is missing", ("apiVersion",),
+                        f"expected apiVersion: {API_VERSION}"))
+    elif version != API_VERSION:
+        diags.append(at("api-version", f"unsupported apiVersion {version!r}", ("apiVersion",),
+                        f"expected {API_VERSION}"))
+    if kind is None:
+        diags.append(at("missing-field", "required field is missing", ("kind",),
+                        "one of " + ", ".join(KINDS)))
+    elif kind not in KINDS:
+        diags.append(at("unknown-kind", f"unknown kind {kind!r}", ("kind",),
+                        did_you_mean(str(kind), KINDS)))
+    if diags:
+        return None, diags
+    model = KINDS[kind]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, to_diagnostics(exc, model, source, _subject(data))
+
+
+def collect_documents(root: FsPath, environ: Mapping[str, str]
+             ) -> tuple[dict[str, dict[str, Entry[Any]]], list[Diagnostic]]:
+    inventory: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in KINDS}
+    diags: list[Diagnostic] = []
+    files = workspace_files(root)
+    if not files:
+        diags.append(Diagnostic("no-documents", f"no *.yaml or *.yml files in {root}",
+                                hint=f"create one with `stable-harness init {root}`"))
+    for path in files:
+        sources, problems = read_file(path, path.relative_to(root).as_posix())
+        diags.extend(problems)
+        for source in sources:
+            doc, problems = type_document(source, environ)
+            diags.extend(problems)
+            if doc is not None:
+                diags.extend(_add(inventory, Entry(doc, source)))
+    return inventory, diags
+
+
+def _add(inventory: dict[str, dict[str, Entry[Any]]], entry: Entry[Any]) -> list[Diagnostic]:
+    kind, name = entry.doc.kind, entry.doc.metadata.name
+    same_kind = inventory[kind]
+    if kind == "Runtime" and same_kind:
+        first = next(iter(same_kind.values()))
+        return [Diagnostic("multiple-runtimes", "a workspace has at most one Runtime",
+                           entry.source.file, entry.source.line_of(()), entry.subject,
+                           hint=f"the first is {first.subject} at {first.where}")]
+    if name in same_kind:
+        first = same_kind[name]
+        return [Diagnostic("duplicate-name", f"{kind} '{name}' is defined twice",
+                           entry.source.file, entry.source.line_of(("metadata", "name")),
+                           entry.subject, "metadata.name", f"first defined at {first.where}")]
+    same_kind[name] = entry
+    return []
+
+
+def plugin_selections(inventory: Mapping[str, Mapping[str, Entry[Any]]]
+          ) -> list[tuple[PluginUse, Entry[Any] | None]]:
+    out: list[tuple[PluginUse, Entry[Any] | None]] = []
+    if not inventory["Runtime"]:
+        out.extend((use, None) for use in runtime_uses(RuntimeSpec()))
+    for entries in inventory.values():
+        for entry in entries.values():
+            out.extend((use, entry) for use in plugin_uses(entry.doc))
+    return out
+
+
+def _load_plugins(inventory: Mapping[str, Mapping[str, Entry[Any]]],
+                  uses: list[tuple[PluginUse, Entry[Any] | None]],
+                  environ: Mapping[str, str],
+                  installed: Sequence[InstalledPlugin] | None
+                  ) -> tuple[PluginHost, list[Diagnostic]]:
+    runtime = next(iter(inventory["Runtime"].values()), None)
+    spec = runtime.doc.spec if runtime else RuntimeSpec()
+    policy = LoadPolicy.from_settings(
+        enable=spec.plugins.enable, disable=spec.plugins.disable,
+        referenced={use.name for use, _ in uses}, autoload=spec.plugins.autoload,
+        environ=environ,
+    )
+    host = PluginHost.load(policy, installed)
+    diags = []
+    referenced = {use.name for use, _ in uses}
+    for error in host.report.errors:
+        if error.plugin not in referenced:  # referenced ones are reported where they are used
+            diags.append(_plugin_diag(runtime, spec, error.plugin, "plugin-load-failed",
+                                      str(error)))
+    names = sorted(p.name for p in host.installed)
+    for name in sorted(host.report.missing):
+        diags.append(_plugin_diag(runtime, spec, name, "unknown-plugin",
+                                  f"plugin '{name}' is not installed",
+                                  did_you_mean(name, names)))
+    return host, diags
+
+
+def _plugin_diag(runtime: Entry[Any] | None, spec: RuntimeSpec, name: str, code: str,
+                 message: str, hint: str = "") -> Diagnostic:
+    path: tuple[Any, ...] = ("spec", "plugins", "enable", spec.plugins.enable.index(name)) \
+        if name in spec.plugins.enable else ("spec", "plugins")
+    if runtime is None:
+        return Diagnostic(code, message, hint=hint)
+    return Diagnostic(code, message, runtime.source.file, runtime.source.line_of(path),
+                      runtime.subject, format_path(path), hint)
+
+
+def load_workspace(
+    root: str | os.PathLike[str],
+    *,
+    environ: Mapping[str, str] | None = None,
+    installed: Sequence[InstalledPlugin] | None = None,
+) -> Workspace:
+    """Load and validate the workspace at ``root``; raise :class:`WorkspaceError` listing every
+    problem. ``environ`` defaults to ``os.environ``; ``installed`` to the discovered plugins."""
+    folder = FsPath(root)
+    env = os.environ if environ is None else environ
+    if not folder.is_dir():
+        raise WorkspaceError([Diagnostic("not-a-workspace", f"{folder} is not a directory",
+                                         hint=f"create one with `stable-harness init {folder}`")])
+    inventory, diags = collect_documents(folder, env)
+    uses = plugin_selections(inventory)
+    host, plugin_diags = _load_plugins(inventory, uses, env, installed)
+    diags.extend(plugin_diags)
+    diags.extend(check_registries(host))
+    for use, entry in uses:
+        diags.extend(check_use(host, use, entry))
+    diags.extend(check_references(inventory, folder))
+    if diags:
+        raise WorkspaceError(sorted(diags, key=lambda d: (d.file or "", d.line or 0)))
+    return Workspace(folder, inventory, host, list(host.report.warnings))

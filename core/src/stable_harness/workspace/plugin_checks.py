@@ -1,0 +1,100 @@
+"""Check every plugin selection of a workspace against the loaded registries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import ValidationError
+
+from stable_harness.errors import PluginError
+from stable_harness.plugins.manager import PluginHost
+from stable_harness.plugins.registry import install_hint
+from stable_harness.records import BackendRecord, Registered, Slot, ToolRegistryRecord
+from stable_harness.workspace.diagnostics import Diagnostic, format_path
+from stable_harness.workspace.kinds import AgentDoc, AgentSpec, ToolDoc
+from stable_harness.workspace.model import Entry
+from stable_harness.workspace.plugin_uses import PluginUse
+from stable_harness.workspace.pydantic_errors import to_diagnostics
+
+
+def _at(entry: Entry[Any] | None, use_path: tuple[Any, ...], code: str, message: str,
+        hint: str = "") -> Diagnostic:
+    if entry is None:
+        return Diagnostic(code, message, None, None, "Runtime (defaults)",
+                          format_path(use_path), hint)
+    return Diagnostic(code, message, entry.source.file, entry.source.line_of(use_path),
+                      entry.subject, format_path(use_path), hint)
+
+
+def _unknown(host: PluginHost, use: PluginUse, entry: Entry[Any] | None) -> Diagnostic:
+    registry = host.registry(use.slot)
+    state = host.report.state(use.name)
+    installed = ", ".join(registry.names()) or "none"
+    if state is not None and state.status == "failed":
+        return _at(entry, use.name_path, "plugin-load-failed",
+                   f"plugin '{use.name}' (from {state.plugin.distribution}) failed to load: "
+                   f"{state.reason}")
+    if state is not None and state.status == "disabled":
+        return _at(entry, use.name_path, "plugin-disabled",
+                   f"{use.slot} '{use.name}' comes from plugin '{use.name}', which is disabled",
+                   "remove it from Runtime spec.plugins.disable / STABLE_HARNESS_DISABLED_PLUGINS")
+    provider = host.survey(use.slot).get(use.name)
+    if provider is not None:
+        return _at(entry, use.name_path, "plugin-not-enabled",
+                   f"{use.slot} '{use.name}' is provided by {provider.describe()}, "
+                   "which is not enabled",
+                   f"add '{provider.name}' to Runtime spec.plugins.enable")
+    return _at(entry, use.name_path, "unknown-plugin",
+               f"unknown {use.slot} '{use.name}' (installed: {installed})",
+               install_hint(use.name))
+
+
+def check_use(host: PluginHost, use: PluginUse, entry: Entry[Any] | None) -> Iterator[Diagnostic]:
+    """Name resolves in its slot; config validates with the implementation's config model."""
+    registry = host.registry(use.slot)
+    found = registry.entries.get(use.name)
+    if found is None:
+        yield _unknown(host, use, entry)
+        return
+    try:
+        config_model = found.record.config_class()
+    except PluginError as exc:
+        yield _at(entry, use.name_path, "plugin-broken", str(exc))
+        return
+    try:
+        config_model.model_validate(dict(use.config))
+    except ValidationError as exc:
+        yield from to_diagnostics(exc, config_model,
+                                  entry.source if entry else None,
+                                  entry.subject if entry else "Runtime (defaults)",
+                                  use.config_path, code="plugin-config")
+    if entry is not None:
+        yield from _fields(found, entry)
+
+
+def _fields(found: Registered, entry: Entry[Any]) -> Iterator[Diagnostic]:
+    """Optional spec fields the implementation does not understand; required ones missing."""
+    record = found.record
+    if isinstance(record, BackendRecord) and isinstance(entry.doc, AgentDoc):
+        spec = entry.doc.spec
+        for name in AgentSpec.GATED_FIELDS:
+            if getattr(spec, name) and name not in record.agent_fields:
+                yield _at(entry, ("spec", name), "unsupported-field",
+                          f"backend '{record.name}' does not support `{name}`",
+                          "supported: " + (", ".join(sorted(record.agent_fields)) or "none"))
+        required, value_of = record.required_agent_fields, spec
+    elif isinstance(record, ToolRegistryRecord) and isinstance(entry.doc, ToolDoc):
+        required, value_of = record.required_tool_fields, entry.doc.spec
+    else:
+        return
+    for name in sorted(required):
+        if not getattr(value_of, name):
+            yield _at(entry, ("spec", name), "missing-field",
+                      f"required field is missing (the {record.slot} '{record.name}' needs it)")
+
+
+def check_registries(host: PluginHost) -> list[Diagnostic]:
+    """Name clashes and malformed records, once per slot."""
+    return [Diagnostic("plugin-conflict", problem)
+            for slot in Slot for problem in host.registry(slot).problems]

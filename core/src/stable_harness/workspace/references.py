@@ -1,0 +1,114 @@
+"""Cross-reference checks between kinds: every name an agent or workflow uses must exist."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path as FsPath
+from typing import Any
+
+from stable_harness.workspace.diagnostics import Diagnostic, Path, did_you_mean, format_path
+from stable_harness.workspace.kinds import COLLECTIONS, AgentDoc, SkillDoc, WorkflowDoc
+from stable_harness.workspace.model import Entry
+
+Inventory = dict[str, dict[str, Entry[Any]]]
+GRAPH_ENDS = ("START", "END")
+
+
+def _missing(entry: Entry[Any], path: Path, kind: str, name: str, inv: Inventory) -> Diagnostic:
+    return Diagnostic(
+        "unknown-reference", f"unknown {kind} '{name}'", entry.source.file,
+        entry.source.line_of(path), entry.subject, format_path(path),
+        did_you_mean(name, inv.get(kind, {})),
+    )
+
+
+def _ref(entry: Entry[Any], path: Path, kind: str, name: str | None, inv: Inventory
+         ) -> Iterator[Diagnostic]:
+    if name is not None and name not in inv.get(kind, {}):
+        yield _missing(entry, path, kind, name, inv)
+
+
+def _inventory_ref(entry: Entry[Any], path: Path, ref: str, inv: Inventory
+                   ) -> Iterator[Diagnostic]:
+    """``collection.name`` such as ``tools.echo_tool``."""
+    collection, _, name = ref.partition(".")
+    kind = COLLECTIONS.get(collection)
+    if kind is None or not name:
+        yield Diagnostic(
+            "invalid-reference", f"'{ref}' is not an inventory reference",
+            entry.source.file, entry.source.line_of(path), entry.subject, format_path(path),
+            "write COLLECTION.NAME with COLLECTION one of " + ", ".join(COLLECTIONS)
+            + (" (or START / END)" if path[-1] in ("from", "to") else ""),
+        )
+        return
+    yield from _ref(entry, path, kind, name, inv)
+
+
+def check_agent(entry: Entry[AgentDoc], inv: Inventory) -> Iterator[Diagnostic]:
+    spec = entry.doc.spec
+    yield from _ref(entry, ("spec", "model"), "Model", spec.model, inv)
+    yield from _ref(entry, ("spec", "memory"), "Memory", spec.memory, inv)
+    for field, kind in (("tools", "Tool"), ("skills", "Skill"), ("mcpServers", "McpServer"),
+                        ("subagents", "Agent")):
+        for i, name in enumerate(getattr(spec, field if field != "mcpServers" else "mcp_servers")):
+            yield from _ref(entry, ("spec", field, i), kind, name, inv)
+    if entry.doc.metadata.name in spec.subagents:
+        i = spec.subagents.index(entry.doc.metadata.name)
+        yield Diagnostic("invalid-reference", "an agent cannot be its own subagent",
+                         entry.source.file, entry.source.line_of(("spec", "subagents", i)),
+                         entry.subject, format_path(("spec", "subagents", i)))
+    for i, edge in enumerate(spec.edges):
+        for end, ref in (("from", edge.source), ("to", edge.target)):
+            if ref not in GRAPH_ENDS:
+                yield from _inventory_ref(entry, ("spec", "edges", i, end), ref, inv)
+
+
+def check_workflow(entry: Entry[WorkflowDoc], inv: Inventory) -> Iterator[Diagnostic]:
+    spec = entry.doc.spec
+    ids: set[str] = set()
+    for i, node in enumerate(spec.nodes):
+        path: Path = ("spec", "nodes", i, "id")
+        if node.id in ids:
+            yield Diagnostic("duplicate-name", f"node id '{node.id}' is used twice",
+                             entry.source.file, entry.source.line_of(path), entry.subject,
+                             format_path(path))
+        ids.add(node.id)
+        yield from _inventory_ref(entry, ("spec", "nodes", i, "ref"), node.ref, inv)
+    if spec.entry not in ids:
+        yield Diagnostic("unknown-reference", f"entry '{spec.entry}' is not a node id",
+                         entry.source.file, entry.source.line_of(("spec", "entry")),
+                         entry.subject, "spec.entry", did_you_mean(spec.entry, ids))
+    for i, edge in enumerate(spec.edges):
+        for end, ref in (("from", edge.source), ("to", edge.target)):
+            if ref not in ids and ref not in GRAPH_ENDS:
+                path = ("spec", "edges", i, end)
+                yield Diagnostic("unknown-reference", f"'{ref}' is not a node id",
+                                 entry.source.file, entry.source.line_of(path), entry.subject,
+                                 format_path(path), did_you_mean(ref, ids))
+
+
+def check_skill(entry: Entry[SkillDoc], root: FsPath) -> Iterator[Diagnostic]:
+    """The folder must resolve inside the workspace (symlinks followed) and hold SKILL.md."""
+    path: Path = ("spec", "path")
+    base = root.resolve()
+    target = (base / entry.doc.spec.path).resolve()
+    problem = ""
+    if not target.is_relative_to(base):
+        problem = f"'{entry.doc.spec.path}' resolves outside the workspace"
+    elif not (target / "SKILL.md").is_file():
+        problem = f"'{entry.doc.spec.path}' has no SKILL.md"
+    if problem:
+        yield Diagnostic("invalid-path", problem, entry.source.file,
+                         entry.source.line_of(path), entry.subject, "spec.path")
+
+
+def check_references(inv: Inventory, root: FsPath) -> list[Diagnostic]:
+    """Every cross-reference problem in the inventory."""
+    out: list[Diagnostic] = []
+    for entry in inv.get("Agent", {}).values():
+        out.extend(check_agent(entry, inv))
+    for entry in inv.get("Workflow", {}).values():
+        out.extend(check_workflow(entry, inv))
+    for entry in inv.get("Skill", {}).values():
+        out.extend(check_skill(entry, root))
+    return out

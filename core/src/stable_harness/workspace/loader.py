@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -59,8 +60,9 @@ def type_document(source: SourceDocument, environ: Mapping[str, str]
         return None, [at("not-a-mapping", "a document must be a mapping with apiVersion, kind, "
                          f"metadata and spec, not {type(source.data).__name__}")]
     data, errors = interpolate_tree(source.data, environ)
-    diags = [at("missing-env" if "not set" in msg else "interpolation", msg, path)
-             for path, msg in errors]
+    interpolation = [at("missing-env" if "not set" in msg else "interpolation", msg, path)
+                     for path, msg in errors]
+    diags: list[Diagnostic] = []
     version, kind = data.get("apiVersion"), data.get("kind")
     if version is None:
         diags.append(at("missing-field", "required field is missing", ("apiVersion",),
@@ -75,17 +77,28 @@ def type_document(source: SourceDocument, environ: Mapping[str, str]
         diags.append(at("unknown-kind", f"unknown kind {kind!r}", ("kind",),
                         did_you_mean(str(kind), KINDS)))
     if diags:
-        return None, diags
+        return None, interpolation + diags
     model = KINDS[kind]
     try:
-        return model.model_validate(data), []
+        doc = model.model_validate(data)
     except ValidationError as exc:
-        return None, to_diagnostics(exc, model, source, _subject(data))
+        return None, interpolation + to_diagnostics(exc, model, source, _subject(data))
+    return doc, interpolation
 
 
-def collect_documents(root: FsPath, environ: Mapping[str, str]
-             ) -> tuple[dict[str, dict[str, Entry[Any]]], list[Diagnostic]]:
+@dataclass
+class Collected:
+    """Typed documents by kind and name, names of documents that failed, and the problems."""
+
+    inventory: dict[str, dict[str, Entry[Any]]]
+    invalid: dict[str, set[str]]
+    diagnostics: list[Diagnostic]
+
+
+def collect_documents(root: FsPath, environ: Mapping[str, str]) -> Collected:
+    """Read and type every document under ``root`` (no plugin or reference checks)."""
     inventory: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in KINDS}
+    invalid: dict[str, set[str]] = {kind: set() for kind in KINDS}
     diags: list[Diagnostic] = []
     files = workspace_files(root)
     if not files:
@@ -99,7 +112,16 @@ def collect_documents(root: FsPath, environ: Mapping[str, str]
             diags.extend(problems)
             if doc is not None:
                 diags.extend(_add(inventory, Entry(doc, source)))
-    return inventory, diags
+            else:
+                _remember(invalid, source.data)
+    return Collected(inventory, invalid, diags)
+
+
+def _remember(invalid: dict[str, set[str]], data: Any) -> None:
+    subject = _subject(data) if isinstance(data, dict) else None
+    kind, _, name = (subject or "").partition("/")
+    if kind in invalid and name:
+        invalid[kind].add(name)
 
 
 def _add(inventory: dict[str, dict[str, Entry[Any]]], entry: Entry[Any]) -> list[Diagnostic]:
@@ -180,14 +202,15 @@ def load_workspace(
     if not folder.is_dir():
         raise WorkspaceError([Diagnostic("not-a-workspace", f"{folder} is not a directory",
                                          hint=f"create one with `stable-harness init {folder}`")])
-    inventory, diags = collect_documents(folder, env)
+    collected = collect_documents(folder, env)
+    inventory, diags = collected.inventory, collected.diagnostics
     uses = plugin_selections(inventory)
     host, plugin_diags = _load_plugins(inventory, uses, env, installed)
     diags.extend(plugin_diags)
     diags.extend(check_registries(host))
     for use, entry in uses:
         diags.extend(check_use(host, use, entry))
-    diags.extend(check_references(inventory, folder))
+    diags.extend(check_references(inventory, folder, collected.invalid))
     if diags:
         raise WorkspaceError(sorted(diags, key=lambda d: (d.file or "", d.line or 0)))
     return Workspace(folder, inventory, host, list(host.report.warnings))

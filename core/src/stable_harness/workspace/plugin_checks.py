@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,9 +46,11 @@ def _unknown(host: PluginHost, use: PluginUse, entry: Entry[Any] | None) -> Diag
                    f"{use.slot} '{use.name}' is provided by {provider.describe()}, "
                    "which is not enabled",
                    f"add '{provider.name}' to Runtime spec.plugins.enable")
+    close = difflib.get_close_matches(use.name, registry.names(), n=3, cutoff=0.6)
+    hint = ("did you mean " + " or ".join(f"'{c}'" for c in close) + "? otherwise, "
+            if close else "") + install_hint(use.name)
     return _at(entry, use.name_path, "unknown-plugin",
-               f"unknown {use.slot} '{use.name}' (installed: {installed})",
-               install_hint(use.name))
+               f"unknown {use.slot} '{use.name}' (installed: {installed})", hint)
 
 
 def check_use(host: PluginHost, use: PluginUse, entry: Entry[Any] | None) -> Iterator[Diagnostic]:

@@ -11,10 +11,12 @@ from stable_harness.workspace.kinds import COLLECTIONS, AgentDoc, SkillDoc, Work
 from stable_harness.workspace.model import Entry
 
 Inventory = dict[str, dict[str, Entry[Any]]]
+Names = dict[str, set[str]]
+"""Names per kind that exist, including documents that failed validation (no cascades)."""
 GRAPH_ENDS = ("START", "END")
 
 
-def _missing(entry: Entry[Any], path: Path, kind: str, name: str, inv: Inventory) -> Diagnostic:
+def _missing(entry: Entry[Any], path: Path, kind: str, name: str, inv: Names) -> Diagnostic:
     return Diagnostic(
         "unknown-reference", f"unknown {kind} '{name}'", entry.source.file,
         entry.source.line_of(path), entry.subject, format_path(path),
@@ -22,13 +24,13 @@ def _missing(entry: Entry[Any], path: Path, kind: str, name: str, inv: Inventory
     )
 
 
-def _ref(entry: Entry[Any], path: Path, kind: str, name: str | None, inv: Inventory
+def _ref(entry: Entry[Any], path: Path, kind: str, name: str | None, inv: Names
          ) -> Iterator[Diagnostic]:
-    if name is not None and name not in inv.get(kind, {}):
+    if name is not None and name not in inv.get(kind, set()):
         yield _missing(entry, path, kind, name, inv)
 
 
-def _inventory_ref(entry: Entry[Any], path: Path, ref: str, inv: Inventory
+def _inventory_ref(entry: Entry[Any], path: Path, ref: str, inv: Names
                    ) -> Iterator[Diagnostic]:
     """``collection.name`` such as ``tools.echo_tool``."""
     collection, _, name = ref.partition(".")
@@ -44,7 +46,7 @@ def _inventory_ref(entry: Entry[Any], path: Path, ref: str, inv: Inventory
     yield from _ref(entry, path, kind, name, inv)
 
 
-def check_agent(entry: Entry[AgentDoc], inv: Inventory) -> Iterator[Diagnostic]:
+def check_agent(entry: Entry[AgentDoc], inv: Names) -> Iterator[Diagnostic]:
     spec = entry.doc.spec
     yield from _ref(entry, ("spec", "model"), "Model", spec.model, inv)
     yield from _ref(entry, ("spec", "memory"), "Memory", spec.memory, inv)
@@ -63,7 +65,7 @@ def check_agent(entry: Entry[AgentDoc], inv: Inventory) -> Iterator[Diagnostic]:
                 yield from _inventory_ref(entry, ("spec", "edges", i, end), ref, inv)
 
 
-def check_workflow(entry: Entry[WorkflowDoc], inv: Inventory) -> Iterator[Diagnostic]:
+def check_workflow(entry: Entry[WorkflowDoc], inv: Names) -> Iterator[Diagnostic]:
     spec = entry.doc.spec
     ids: set[str] = set()
     for i, node in enumerate(spec.nodes):
@@ -102,13 +104,14 @@ def check_skill(entry: Entry[SkillDoc], root: FsPath) -> Iterator[Diagnostic]:
                          entry.source.line_of(path), entry.subject, "spec.path")
 
 
-def check_references(inv: Inventory, root: FsPath) -> list[Diagnostic]:
+def check_references(inv: Inventory, root: FsPath, invalid: Names) -> list[Diagnostic]:
     """Every cross-reference problem in the inventory."""
+    names = {kind: set(entries) | invalid.get(kind, set()) for kind, entries in inv.items()}
     out: list[Diagnostic] = []
     for entry in inv.get("Agent", {}).values():
-        out.extend(check_agent(entry, inv))
+        out.extend(check_agent(entry, names))
     for entry in inv.get("Workflow", {}).values():
-        out.extend(check_workflow(entry, inv))
+        out.extend(check_workflow(entry, names))
     for entry in inv.get("Skill", {}).values():
         out.extend(check_skill(entry, root))
     return out

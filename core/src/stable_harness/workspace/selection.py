@@ -15,7 +15,7 @@ def listing_policy(root: Path) -> LoadPolicy:
 
     if not root.is_dir():
         return LoadPolicy.from_settings(load_all=True)
-    inventory, _ = collect_documents(root, os.environ)
+    inventory = collect_documents(root, os.environ).inventory
     runtime = next(iter(inventory["Runtime"].values()), None)
     plugins = runtime.doc.spec.plugins if runtime else None
     return LoadPolicy.from_settings(

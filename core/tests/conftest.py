@@ -1,0 +1,70 @@
+"""Shared fixtures for core tests: scaffolded workspaces and tiny installed test distributions."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import textwrap
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from stable_harness.cli.init_cmd import scaffold_files
+
+
+def write_files(root: Path, files: Mapping[str, str | None]) -> Path:
+    """Write (or with ``None`` delete) files under ``root``; texts are dedented."""
+    for name, text in files.items():
+        path = root / name
+        if text is None:
+            path.unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def scaffold(tmp_path: Path) -> Path:
+    """A copy of the ``stable-harness init`` workspace."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    for name, text in scaffold_files().items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_dist(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+    """Install a tiny distribution (dist-info + modules) on ``sys.path`` for one test.
+
+    ``make_dist("demo-plugin", {"demo": "demo_mod"}, {"demo_mod.py": "..."})`` makes an entry point
+    ``demo = demo_mod`` in the ``stable_harness`` group, discoverable by importlib.metadata exactly
+    as an installed wheel would be. Returns the folder (usable as ``PYTHONPATH``).
+    """
+    added: list[str] = []
+    modules: list[str] = []
+
+    def make(dist: str, entry_points: Mapping[str, str], files: Mapping[str, str],
+             version: str = "1.0.0") -> Path:
+        site = tmp_path / f"site-{dist}"
+        info = site / f"{dist.replace('-', '_')}-{version}.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n", encoding="utf-8")
+        eps = "\n".join(f"{k} = {v}" for k, v in entry_points.items())
+        (info / "entry_points.txt").write_text(f"[stable_harness]\n{eps}\n", encoding="utf-8")
+        write_files(site, files)
+        modules.extend(Path(f).stem for f in files if f.endswith(".py"))
+        sys.path.insert(0, str(site))
+        added.append(str(site))
+        importlib.invalidate_caches()
+        return site
+
+    yield make
+    for entry in added:
+        sys.path.remove(entry)
+    for name in modules:
+        sys.modules.pop(name, None)
+    importlib.invalidate_caches()

@@ -174,11 +174,27 @@ def load_plugins(
             continue
         try:
             pm.register(loaded[name], name=name)
+            _check_hooks(pm, loaded[name])
         except (ValueError, pluggy.PluginValidationError) as exc:
+            if pm.has_plugin(name):
+                pm.unregister(name=name)
             _fail(report, state, policy, exc)
             continue
         state.status = PluginStatus.LOADED
     return report
+
+
+def _check_hooks(pm: pluggy.PluginManager, plugin: object) -> None:
+    """A ``stable_harness_*`` function without a spec is a typo, reported against its plugin
+    (``pm.check_pending`` would raise for the whole process instead)."""
+    for caller in pm.get_hookcallers(plugin) or ():
+        if caller.has_spec():
+            continue
+        for impl in caller.get_hookimpls():
+            if impl.plugin is plugin and not impl.opts.get("optionalhook"):
+                known = ", ".join(sorted(n for n in dir(pm.hook) if n.startswith("stable_harness_")))
+                raise pluggy.PluginValidationError(
+                    plugin, f"unknown hook {caller.name!r} (known hooks: {known})")
 
 
 def _fail(report: LoadReport, state: PluginState, policy: LoadPolicy, exc: BaseException) -> None:

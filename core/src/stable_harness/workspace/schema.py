@@ -45,7 +45,9 @@ def workspace_schema(host: PluginHost) -> dict[str, Any]:
         target = defs[def_name]
         names = host.registry(slot).names()
         target["properties"][name_field]["examples"] = names
-        target["allOf"] = _config_branches(host, slot, name_field, config_field, defs)
+        branches = _config_branches(host, slot, name_field, config_field, defs)
+        if branches:  # an empty allOf is not valid JSON Schema
+            target["allOf"] = branches
     surfaces = {
         name: {"allOf": [{"$ref": REF.format(model="ProtocolSpec")},
                          {"properties": {"config": _schema(entry.record.config_class(), defs,

@@ -129,7 +129,8 @@ def read_file(path: FsPath, rel: str) -> tuple[list[SourceDocument], list[Diagno
             builder = _Builder(rel, diagnostics)
             builder.lines[()] = node.start_mark.line + 1
             data = builder.build(node, ())
-            documents.append(SourceDocument(rel, index, data, builder.lines))
+            if data is not None:  # an empty document (e.g. a trailing `---`) says nothing
+                documents.append(SourceDocument(rel, index, data, builder.lines))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
-
 from stable_harness.cli.init_cmd import scaffold_files
 
 

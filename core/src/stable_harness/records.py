@@ -156,7 +156,7 @@ class RunStoreRecord(PluginRecord):
 
 @dataclass(frozen=True, kw_only=True)
 class PolicyRecord(PluginRecord):
-    """A sandbox or approval policy (``Runtime.spec.policies[].use``); policies combine, deny wins."""
+    """A sandbox or approval policy (``Runtime.spec.policies[].use``); deny wins."""
 
     slot: ClassVar[Slot] = Slot.POLICY
 

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from stable_harness.builtin.config import ConsoleSinkConfig, JsonlSinkConfig
 from stable_harness.builtin.console_sink import ConsoleSink
 from stable_harness.builtin.jsonl_sink import JsonlSink

@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from stable_harness.cli.app import build_app
+from typer.testing import CliRunner
 
 from ..conftest import write_files
 
@@ -120,7 +119,7 @@ def test_schema_validates_the_scaffold(scaffold: Path, tmp_path: Path) -> None:
     import jsonschema
     import yaml
 
-    code, out, _ = cli("schema")
+    _code, out, _ = cli("schema")
     schema = json.loads(out)
     for path in scaffold.glob("*.yaml"):
         jsonschema.validate(yaml.safe_load(path.read_text()), schema)

@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from stable_harness.errors import PluginLoadError, WorkspaceError
 from stable_harness.plugins import LoadPolicy, PluginHost
 from stable_harness.records import Slot
@@ -190,4 +189,5 @@ def test_malformed_records_are_reported(make_dist) -> None:
     _demo(make_dist, body=body)
     host = PluginHost.load(LoadPolicy.from_settings(load_all=True, environ={}))
     problems = host.registry(Slot.BACKEND).problems
-    assert problems and "'Bad Name'" in problems[0]
+    assert problems
+    assert "'Bad Name'" in problems[0]

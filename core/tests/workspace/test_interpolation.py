@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from stable_harness.workspace.interpolation import (
     InterpolationError,
     interpolate,

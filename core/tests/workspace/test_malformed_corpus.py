@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from stable_harness.errors import WorkspaceError
 from stable_harness.workspace import load_workspace
 
@@ -62,7 +61,8 @@ CASES = [
         kind: Tool
         spec: {entrypoint: "tools:echo_tool"}
         """}, [("missing-field", "extra.yaml:1", "metadata", "required field is missing")]),
-    Case("missing-required-field", {"agents.yaml": agent("  model: default\n  entrypoint: agents:orchestra\n")},
+    Case("missing-required-field",
+         {"agents.yaml": agent("  model: default\n  entrypoint: agents:orchestra\n")},
          [("missing-field", "agents.yaml:5", "spec.backend", "required field is missing")]),
     Case("wrong-type-list", {"agents.yaml": agent(
         "  backend: python\n  entrypoint: agents:orchestra\n  tools: echo_tool\n")},
@@ -218,7 +218,8 @@ CASES = [
         spec:
           entrypoint: tools.echo_tool
         """}, [("invalid-value", "tools.yaml:5", "spec.entrypoint", "pattern")]),
-    Case("backend-needs-entrypoint", {"agents.yaml": agent("  backend: python\n  model: default\n")},
+    Case("backend-needs-entrypoint",
+         {"agents.yaml": agent("  backend: python\n  model: default\n")},
          [("missing-field", "agents.yaml:5", "spec.entrypoint", "backend 'python' needs it")]),
     Case("backend-unsupported-field", {"agents.yaml": agent(
         "  backend: python\n  entrypoint: agents:orchestra\n  graph: pkg.graphs:main\n")},
@@ -280,7 +281,8 @@ CASES = [
           edges:
             - {from: first, to: thrid}
         """}, [("unknown-reference", "flow.yaml:8", "spec.nodes[1].ref", "unknown Tool 'missing'"),
-               ("unknown-reference", "flow.yaml:10", "spec.edges[0].to", "'thrid' is not a node id")]),
+               ("unknown-reference", "flow.yaml:10", "spec.edges[0].to",
+                "'thrid' is not a node id")]),
     Case("plugin-disabled-but-used", {"runtime.yaml": """
         apiVersion: stable-harness.dev/v1
         kind: Runtime

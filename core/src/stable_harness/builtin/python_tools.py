@@ -51,7 +51,7 @@ def schema_from_signature(function: Callable[..., Any]) -> dict[str, Any]:
         default = ... if param.default is param.empty else param.default
         fields[name] = (annotation, default)
     model = create_model(f"{function.__name__}_args", **fields)
-    schema = model.model_json_schema()
+    schema: dict[str, Any] = model.model_json_schema()
     schema.pop("title", None)
     return schema
 

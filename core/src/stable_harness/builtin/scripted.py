@@ -7,6 +7,7 @@ users' own tests and demos. The script format is `ScriptedModelConfig`; the mode
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from stable_harness.hookspecs import hookimpl
 from stable_harness.records import ModelProviderRecord, Support
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from stable_harness.hookspecs import hookimpl
 from stable_harness.records import RunStoreRecord
 

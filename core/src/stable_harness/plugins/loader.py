@@ -192,7 +192,8 @@ def _check_hooks(pm: pluggy.PluginManager, plugin: object) -> None:
             continue
         for impl in caller.get_hookimpls():
             if impl.plugin is plugin and not impl.opts.get("optionalhook"):
-                known = ", ".join(sorted(n for n in dir(pm.hook) if n.startswith("stable_harness_")))
+                known = ", ".join(
+                    sorted(n for n in dir(pm.hook) if n.startswith("stable_harness_")))
                 raise pluggy.PluginValidationError(
                     plugin, f"unknown hook {caller.name!r} (known hooks: {known})")
 

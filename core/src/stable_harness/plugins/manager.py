@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pluggy
+from pluggy import HookImpl
 
 from stable_harness import hookspecs
 from stable_harness.plugins.discovery import InstalledPlugin, discover
@@ -29,11 +30,13 @@ def make_plugin_manager() -> pluggy.PluginManager:
     return pm
 
 
-def _trace_before(hook_name: str, impls: Sequence[Any], kwargs: dict[str, Any]) -> None:
+def _trace_before(hook_name: str, impls: Sequence[HookImpl], kwargs: Mapping[str, Any]) -> None:
     _log.warning("hook %s -> %s", hook_name, [i.plugin_name for i in impls])
 
 
-def _trace_after(outcome: Any, hook_name: str, impls: Sequence[Any], kwargs: Any) -> None:
+def _trace_after(
+    outcome: Any, hook_name: str, impls: Sequence[HookImpl], kwargs: Mapping[str, Any]
+) -> None:
     _log.warning("hook %s done (%s)", hook_name, "error" if outcome.exception else "ok")
 
 

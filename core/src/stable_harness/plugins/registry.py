@@ -79,7 +79,7 @@ def build_registry(
         others = [p for p in plugins if p is not impl.plugin]
         try:
             results = pm.subset_hook_caller(hook_name, remove_plugins=others)()
-        except Exception as exc:  # noqa: BLE001 - a plugin's bug is reported, not raised here.
+        except Exception as exc:
             registry.problems.append(f"{info.describe()}: {hook_name} raised {exc!r}")
             continue
         for records in results:
@@ -93,7 +93,8 @@ def _add(
     for record in records:
         if not isinstance(record, record_type):
             registry.problems.append(
-                f"{info.describe()} returned {type(record).__name__} from the {registry.slot} hook; "
+                f"{info.describe()} returned {type(record).__name__} "
+                f"from the {registry.slot} hook; "
                 f"expected {record_type.__name__}"
             )
             continue

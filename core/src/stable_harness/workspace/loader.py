@@ -7,7 +7,7 @@ Every problem found becomes a :class:`Diagnostic`; :func:`load_workspace` raises
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
@@ -33,7 +33,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 def workspace_files(root: FsPath) -> list[FsPath]:
     """Every ``*.yaml`` / ``*.yml`` under ``root``, skipping hidden folders (state, VCS, venvs)."""
-    found = []
+    found: list[FsPath] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__pycache__")))
         found.extend(FsPath(dirpath) / f for f in filenames if f.endswith(YAML_SUFFIXES))

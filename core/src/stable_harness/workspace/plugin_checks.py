@@ -79,6 +79,7 @@ def check_use(host: PluginHost, use: PluginUse, entry: Entry[Any] | None) -> Ite
 def _fields(found: Registered, entry: Entry[Any]) -> Iterator[Diagnostic]:
     """Optional spec fields the implementation does not understand; required ones missing."""
     record = found.record
+    spec: object
     if isinstance(record, BackendRecord) and isinstance(entry.doc, AgentDoc):
         spec = entry.doc.spec
         for name in AgentSpec.GATED_FIELDS:
@@ -86,13 +87,13 @@ def _fields(found: Registered, entry: Entry[Any]) -> Iterator[Diagnostic]:
                 yield _at(entry, ("spec", name), "unsupported-field",
                           f"backend '{record.name}' does not support `{name}`",
                           "supported: " + (", ".join(sorted(record.agent_fields)) or "none"))
-        required, value_of = record.required_agent_fields, spec
+        required = record.required_agent_fields
     elif isinstance(record, ToolRegistryRecord) and isinstance(entry.doc, ToolDoc):
-        required, value_of = record.required_tool_fields, entry.doc.spec
+        required, spec = record.required_tool_fields, entry.doc.spec
     else:
         return
     for name in sorted(required):
-        if not getattr(value_of, name):
+        if not getattr(spec, name):
             yield _at(entry, ("spec", name), "missing-field",
                       f"required field is missing (the {record.slot} '{record.name}' needs it)")
 

@@ -20,9 +20,12 @@ class _Constructor(yaml.constructor.SafeConstructor):
     """Safe scalars, but timestamps stay strings: a date-looking name must not become a date."""
 
 
-_Constructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str
-)
+def _timestamp_as_text(constructor: _Constructor, node: yaml.Node) -> Any:
+    assert isinstance(node, yaml.ScalarNode)
+    return constructor.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 class _TooLarge(Exception):
@@ -124,8 +127,6 @@ def read_file(path: FsPath, rel: str) -> tuple[list[SourceDocument], list[Diagno
     documents: list[SourceDocument] = []
     try:
         for index, node in enumerate(yaml.compose_all(text, Loader=_Loader)):
-            if node is None:
-                continue
             builder = _Builder(rel, diagnostics)
             builder.lines[()] = node.start_mark.line + 1
             data = builder.build(node, ())

@@ -25,7 +25,8 @@ def _timestamp_as_text(constructor: _Constructor, node: yaml.Node) -> Any:
     return constructor.construct_scalar(node)
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+# The stubs type the first argument as a Loader; a constructor subclass is what PyYAML takes.
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)  # type: ignore[type-var]
 
 
 class _TooLarge(Exception):

@@ -58,14 +58,15 @@ def _add_plugin_commands(app: typer.Typer) -> None:
 def build_app() -> typer.Typer:
     """A fresh application with core and plugin commands."""
     app = typer.Typer(
-        name="stable-harness", no_args_is_help=True, add_completion=False,
+        name="stable-harness", no_args_is_help=True, add_completion=False, rich_markup_mode=None,
         pretty_exceptions_enable=False, context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(_root)
     app.command("init")(init_cmd.init)
     app.command("validate")(validate_cmd.validate)
     app.command("schema")(schema_cmd.schema)
-    plugins = typer.Typer(help="Inspect installed plugins.", no_args_is_help=True)
+    plugins = typer.Typer(help="Inspect installed plugins.", no_args_is_help=True,
+                          rich_markup_mode=None)
     plugins.command("list")(plugins_cmd.list_plugins)
     app.add_typer(plugins, name="plugins")
     _add_plugin_commands(app)

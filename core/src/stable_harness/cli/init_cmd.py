@@ -48,7 +48,11 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Write into a non-empty folder.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Scaffold an example workspace (Runtime, model, agent, tool) that validates offline."""
+    """Scaffold an example workspace.
+
+    Writes a Runtime, a scripted offline model `default`, an agent `orchestra` and a tool
+    `echo_tool` into DIRECTORY.
+    """
     written = write_scaffold(directory, force=force)
     if as_json:
         print_json({"ok": True, "workspace": str(directory), "files": written})

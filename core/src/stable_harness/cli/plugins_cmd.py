@@ -13,7 +13,10 @@ def list_plugins(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """List installed plugins: name, slots, distribution, version, status."""
+    """List installed plugins and their status.
+
+    Shows name, what each provides, distribution, version and status.
+    """
     from stable_harness.plugins import PluginHost
     from stable_harness.workspace.selection import listing_policy
 

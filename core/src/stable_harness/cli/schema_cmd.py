@@ -15,7 +15,10 @@ def schema(
         Path | None, typer.Option("-o", "--output", help="Write to a file instead of stdout.")
     ] = None,
 ) -> None:
-    """Print the JSON Schema of workspace documents (for editor completion)."""
+    """Print the JSON Schema of the workspace.
+
+    Plugin config sections are typed for the plugins installed here (for editor completion).
+    """
     import json
 
     from stable_harness.plugins import LoadPolicy, PluginHost

@@ -13,7 +13,10 @@ def validate(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Validate the workspace: YAML, kinds, references, plugins and their config."""
+    """Validate the workspace; report every error.
+
+    Checks YAML syntax, kinds, references between documents, plugins and their config.
+    """
     from stable_harness.errors import WorkspaceError
     from stable_harness.workspace import load_workspace
 

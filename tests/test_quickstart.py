@@ -1,0 +1,23 @@
+"""The README's main-job command works on a machine with only Python and pip."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .test_docs import ROOT, _quick_start
+
+
+@pytest.mark.slow
+def test_readme_main_job_command(tmp_path: Path) -> None:
+    command = _quick_start()[0].replace("./core", str(ROOT / "core"))
+    proc = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "workspace demo is valid: 1 Runtime, 1 Agent, 1 Model, 1 Tool" in proc.stdout
+    # Running it again (a second try by the same user) still works.
+    again = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=600, check=False)
+    assert again.returncode == 0, again.stderr

@@ -158,8 +158,6 @@ print("\\n@@" + json.dumps(sorted(sys.modules)))
 @pytest.mark.parametrize("args", [["--help"], ["validate"], ["plugins", "list"]])
 def test_inspecting_commands_import_no_backend(scaffold: Path, make_dist, args) -> None:
     """With a backend plugin installed and selected, its implementation is never imported."""
-    from .. import conftest  # noqa: F401 - fixtures only
-
     site = make_dist("stable-harness-demo", {"demo": "demo_plugin"}, {"demo_plugin.py": '''
 from stable_harness.hookspecs import hookimpl
 from stable_harness.records import BackendRecord

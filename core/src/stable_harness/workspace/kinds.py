@@ -23,9 +23,6 @@ class Base(BaseModel):
     )
 
 
-ImportPath = Field(pattern=IMPORT_PATH_PATTERN)
-
-
 class Metadata(Base):
     """Identity of a document."""
 

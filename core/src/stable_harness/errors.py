@@ -37,10 +37,6 @@ class RegistryError(PluginError):
     """A registry could not be built or a name could not be resolved in it."""
 
 
-class DuplicateNameError(RegistryError):
-    """Two plugins register the same name in one slot."""
-
-
 class UnknownNameError(RegistryError):
     """A name the workspace gives is not registered in its slot."""
 

@@ -191,3 +191,22 @@ def test_malformed_records_are_reported(make_dist) -> None:
     problems = host.registry(Slot.BACKEND).problems
     assert problems
     assert "'Bad Name'" in problems[0]
+
+
+def test_unknown_names_survey_uninstalled_plugins_once(scaffold: Path, make_dist,
+                                                       monkeypatch) -> None:
+    """Explaining N unknown names must not discover and load every plugin N times."""
+    _demo(make_dist, dist="acme-tools", name="acme", module="acme_plugin")
+    write_files(scaffold, {"a.yaml": GRAPH_OK, "b.yaml": GRAPH_OK.replace("grapher", "grapher2")})
+    loads: list[object] = []
+    original = PluginHost.load.__func__
+
+    def counting(cls, policy=None, installed=None):
+        loads.append(policy)
+        return original(cls, policy, installed)
+
+    monkeypatch.setattr(PluginHost, "load", classmethod(counting))
+    with pytest.raises(WorkspaceError) as info:
+        load_workspace(scaffold, environ={})
+    assert [d.code for d in info.value.diagnostics] == ["plugin-not-enabled"] * 2
+    assert len(loads) == 2  # the workspace's own load + one survey

@@ -55,6 +55,7 @@ class PluginHost:
         self.report = report
         self.policy = policy
         self._registries: dict[Slot, Registry] = {}
+        self._surveyed: PluginHost | None = None
 
     @classmethod
     def load(
@@ -77,7 +78,7 @@ class PluginHost:
         return PluginInfo(p.name, p.distribution, p.version, p.builtin)
 
     def registry(self, slot: Slot) -> Registry:
-        """The registry for ``slot`` (see :meth:`Registry.check` for name clashes)."""
+        """The registry for ``slot``; name clashes are in its ``problems``."""
         if slot not in self._registries:
             self._registries[slot] = build_registry(self.pm, slot, self.plugin_info)
         return self._registries[slot]
@@ -86,14 +87,15 @@ class PluginHost:
         """Which not-yet-loaded plugins provide which names in ``slot``.
 
         Used only to explain an unknown name: loads every installed, non-blocked plugin into a
-        throwaway manager, so nothing here changes what this host has loaded.
+        throwaway manager (once per host), so nothing here changes what this host has loaded.
         """
         unloaded = [s.plugin for s in self.report.states if s.status == PluginStatus.AVAILABLE]
         if not unloaded:
             return {}
-        policy = LoadPolicy(disable=self.policy.disable, load_all=True)
-        other = PluginHost.load(policy, installed=unloaded)
-        registry = other.registry(slot)
+        if self._surveyed is None:
+            policy = LoadPolicy(disable=self.policy.disable, load_all=True)
+            self._surveyed = PluginHost.load(policy, installed=unloaded)
+        registry = self._surveyed.registry(slot)
         return {name: entry.plugin for name, entry in registry.entries.items()}
 
     def statuses(self) -> list[dict[str, Any]]:

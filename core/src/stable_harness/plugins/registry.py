@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pluggy
 
-from stable_harness.errors import DuplicateNameError, UnknownNameError
+from stable_harness.errors import UnknownNameError
 from stable_harness.records import (
     BackendRecord,
     EventSinkRecord,
@@ -53,11 +53,6 @@ class Registry:
     def names(self) -> list[str]:
         """Registered names, sorted."""
         return sorted(self.entries)
-
-    def check(self) -> None:
-        """Raise :class:`DuplicateNameError` if building found clashes or malformed records."""
-        if self.problems:
-            raise DuplicateNameError("; ".join(self.problems))
 
     def get(self, name: str) -> Registered:
         """Resolve ``name``; unknown names raise with the installed names and an install hint."""

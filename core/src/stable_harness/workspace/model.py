@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -12,7 +11,6 @@ from stable_harness.workspace.kinds import (
     AgentDoc,
     Envelope,
     ModelDoc,
-    RuntimeDoc,
     RuntimeSpec,
     ToolDoc,
 )
@@ -70,13 +68,9 @@ class Workspace:
     def tools(self) -> dict[str, Entry[ToolDoc]]:
         return self.of_kind("Tool")
 
-    @property
-    def runtime_entry(self) -> Entry[RuntimeDoc] | None:
-        return next(iter(self.of_kind("Runtime").values()), None)
-
     def counts(self) -> dict[str, int]:
         """Number of documents per kind."""
-        return dict(Counter({k: len(v) for k, v in self.documents.items() if v}))
+        return {kind: len(entries) for kind, entries in self.documents.items() if entries}
 
     def summary(self) -> str:
         """One line, e.g. ``workspace demo is valid: 1 Runtime, 1 Agent, 1 Model, 1 Tool``."""

@@ -8,9 +8,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from stable_harness.runs import RunRequest, ToolCallRequest
+    from stable_harness.runtime import RunContext, Runtime, SyncRuntime
     from stable_harness.workspace import Workspace, load_workspace
 
-__all__ = ["Workspace", "__version__", "load_workspace"]
+__all__ = ["RunContext", "RunRequest", "Runtime", "SyncRuntime", "ToolCallRequest", "Workspace",
+           "__version__", "load_workspace"]
+_LAZY = {"Workspace": "workspace", "load_workspace": "workspace", "Runtime": "runtime",
+         "SyncRuntime": "runtime", "RunContext": "runtime", "RunRequest": "runs",
+         "ToolCallRequest": "runs"}
 
 
 def __getattr__(name: str) -> Any:
@@ -18,8 +24,8 @@ def __getattr__(name: str) -> Any:
         from importlib.metadata import version
 
         return version("stable-harness-core")
-    if name in ("Workspace", "load_workspace"):
-        from stable_harness import workspace
+    if name in _LAZY:
+        import importlib
 
-        return getattr(workspace, name)
+        return getattr(importlib.import_module(f"stable_harness.{_LAZY[name]}"), name)
     raise AttributeError(f"module 'stable_harness' has no attribute {name!r}")

@@ -57,3 +57,35 @@ class WorkspaceError(StableHarnessError):
         lines = "\n".join(d.render() for d in self.diagnostics)
         count = len(self.diagnostics)
         super().__init__(f"{count} error{'s' if count != 1 else ''} in workspace:\n{lines}")
+
+
+class RunError(StableHarnessError):
+    """A run operation was refused; nothing was changed in the store."""
+
+    code = "invalid_request"
+
+
+class InvalidRequestError(RunError):
+    """A request, decision or import document is malformed."""
+
+
+class NotFoundError(RunError):
+    """A run, session, approval or agent does not exist."""
+
+    code = "not_found"
+
+
+class ConflictError(RunError):
+    """The operation conflicts with the stored state (already resolved, already exists, ...)."""
+
+    code = "conflict"
+
+
+class SessionBusyError(ConflictError):
+    """The session has a run in flight and its policy is ``reject``."""
+
+    code = "session_busy"
+
+
+class TransientError(StableHarnessError):
+    """Raise from a tool or agent to mark a failure worth retrying (see ``RetrySpec``)."""

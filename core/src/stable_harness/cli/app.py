@@ -10,7 +10,15 @@ from typing import Annotated
 
 import typer
 
-from stable_harness.cli import init_cmd, plugins_cmd, schema_cmd, validate_cmd
+from stable_harness.cli import (
+    exchange_cmd,
+    init_cmd,
+    inspect_cmd,
+    plugins_cmd,
+    runs_cmd,
+    schema_cmd,
+    validate_cmd,
+)
 
 ENV_DEBUG = "STABLE_HARNESS_DEBUG"
 
@@ -65,6 +73,19 @@ def build_app() -> typer.Typer:
     app.command("init")(init_cmd.init)
     app.command("validate")(validate_cmd.validate)
     app.command("schema")(schema_cmd.schema)
+    app.command("run")(runs_cmd.run)
+    app.command("cancel")(runs_cmd.cancel)
+    app.command("approve")(runs_cmd.approve)
+    app.command("recover")(runs_cmd.recover)
+    app.command("export")(exchange_cmd.export)
+    app.command("import")(exchange_cmd.import_)
+    inspect = typer.Typer(help="Inspect runs, sessions and approvals.", no_args_is_help=True,
+                          rich_markup_mode=None)
+    inspect.command("runs")(inspect_cmd.runs)
+    inspect.command("sessions")(inspect_cmd.sessions)
+    inspect.command("approvals")(inspect_cmd.approvals)
+    inspect.command("run")(inspect_cmd.run)
+    app.add_typer(inspect, name="inspect")
     plugins = typer.Typer(help="Inspect installed plugins.", no_args_is_help=True,
                           rich_markup_mode=None)
     plugins.command("list")(plugins_cmd.list_plugins)

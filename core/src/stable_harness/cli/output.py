@@ -16,7 +16,10 @@ def console(stderr: bool = False) -> Console:
     """A rich console (imported lazily: plain ``--help`` never needs it)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    stream = sys.stderr if stderr else sys.stdout
+    # piped output has no width; don't squeeze ids and timestamps into 80 columns
+    width = None if stream.isatty() else 200
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width)
 
 
 def print_json(data: Any) -> None:

@@ -90,14 +90,54 @@ class ProtocolSpec(Base):
     )
 
 
+class RetrySpec(Base):
+    """Retry policy: which failures are transient and how long to wait between attempts."""
+
+    max_attempts: int = Field(1, ge=1, le=100, description="Attempts in total; 1 = no retry.")
+    initial_delay_seconds: float = Field(0.5, ge=0, description="Delay before the 2nd attempt.")
+    max_delay_seconds: float = Field(30.0, ge=0, description="Upper bound of one delay.")
+    multiplier: float = Field(2.0, ge=1, description="Delay growth per attempt.")
+    jitter: float = Field(
+        0.5, ge=0, le=1,
+        description="Fraction of each delay drawn at random (0 = fixed, 1 = full jitter).",
+    )
+    retry_on: list[str] = Field(
+        default_factory=lambda: ["TimeoutError", "ConnectionError", "TransientError"],
+        description="Exception class names (bare or `module.Class`, subclasses match) that are "
+        "transient. Anything else fails the run at once.",
+    )
+
+
+class RunsSpec(Base):
+    """How runs execute: time limits, retries, busy sessions, leases."""
+
+    timeout_seconds: float | None = Field(
+        None, gt=0, description="Default time limit of one activation of a run (none: no limit)."
+    )
+    retry: RetrySpec = Field(default_factory=RetrySpec, description="Default retry policy.")
+    busy_session: Literal["reject", "enqueue", "interrupt", "rollback"] = Field(
+        "reject", description="What a new request on a session with a run in flight does.",
+    )
+    lease_seconds: float = Field(
+        30.0, ge=1, le=3600,
+        description="A run's owner renews its lease at a third of this; an expired lease lets "
+        "another process recover the run.",
+    )
+    cancel_poll_seconds: float = Field(
+        0.05, gt=0, le=10,
+        description="How often a process checks the store for cancels requested elsewhere.",
+    )
+
+
 class RuntimeSpec(Base):
     """Runtime-wide settings (at most one `Runtime` per workspace)."""
 
     plugins: PluginsSpec = Field(default_factory=PluginsSpec, description="Plugin loading.")
     store: RunStoreRef = Field(default_factory=RunStoreRef, description="The run store.")
     event_sinks: list[EventSinkRef] = Field(
-        default_factory=lambda: [EventSinkRef(use="console")],
-        description="Event sinks (projections of the event stream).",
+        default_factory=list,
+        description="Event sinks: projections of the event stream (the store stays the source "
+        "of truth); e.g. `console`, `jsonl`.",
     )
     policies: list[PolicyRef] = Field(
         default_factory=list, description="Sandbox and approval policies (deny wins)."
@@ -105,6 +145,7 @@ class RuntimeSpec(Base):
     protocols: dict[str, ProtocolSpec] = Field(
         default_factory=dict, description="Protocol surfaces by name."
     )
+    runs: RunsSpec = Field(default_factory=RunsSpec, description="Run execution settings.")
 
 
 class Edge(Base):
@@ -141,6 +182,10 @@ class AgentSpec(Base):
     options: dict[str, Any] = Field(
         default_factory=dict, description="Backend options, validated by the backend."
     )
+    timeout_seconds: float | None = Field(
+        None, gt=0, description="Time limit of one activation; overrides `Runtime` `runs`."
+    )
+    retry: RetrySpec | None = Field(None, description="Retry policy; overrides `Runtime` `runs`.")
 
     # Fields a backend must declare in `agent_fields` before an agent may set them.
     GATED_FIELDS: ClassVar[tuple[str, ...]] = ("entrypoint", "graph", "edges", "subagents")

@@ -1,0 +1,115 @@
+"""The ``harness.*`` event catalogue and the event envelope.
+
+Names and payload fields of ``harness.run.started|completed|failed`` and ``harness.step.blocked``
+follow the ``harness.execution`` contract; the rest of the catalogue extends the same namespace.
+``docs/events.md`` is checked against :data:`CATALOGUE` by the test suite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class EventType(StrEnum):
+    """Every event type the runtime writes."""
+
+    RUN_QUEUED = "harness.run.queued"
+    RUN_STARTED = "harness.run.started"
+    RUN_RETRYING = "harness.run.retrying"
+    RUN_WAITING_APPROVAL = "harness.run.waiting_approval"
+    RUN_RESUMED = "harness.run.resumed"
+    RUN_COMPLETED = "harness.run.completed"
+    RUN_FAILED = "harness.run.failed"
+    RUN_CANCELLED = "harness.run.cancelled"
+    RUN_ROLLED_BACK = "harness.run.rolled_back"
+    STEP_STARTED = "harness.step.started"
+    STEP_COMPLETED = "harness.step.completed"
+    STEP_BLOCKED = "harness.step.blocked"
+    OUTPUT_DELTA = "harness.output.delta"
+    TOOL_STARTED = "harness.tool.started"
+    TOOL_COMPLETED = "harness.tool.completed"
+    TOOL_FAILED = "harness.tool.failed"
+    APPROVAL_REQUESTED = "harness.approval.requested"
+    APPROVAL_RESOLVED = "harness.approval.resolved"
+    ARTIFACT_RECORDED = "harness.artifact.recorded"
+    CUSTOM = "harness.custom"
+    SINK_FAILED = "harness.sink.failed"
+
+
+# type -> (when it is written, payload fields). Rendered into docs/events.md.
+CATALOGUE: dict[EventType, tuple[str, tuple[str, ...]]] = {
+    EventType.RUN_QUEUED: ("A request was accepted and stored; the run waits to start.",
+                           ("runId", "sessionId", "agent", "input", "metadata")),
+    EventType.RUN_STARTED: ("An attempt of the run started executing.",
+                            ("runId", "sessionId", "agent", "attempt")),
+    EventType.RUN_RETRYING: ("An attempt failed with a transient error; another follows.",
+                             ("runId", "attempt", "delaySeconds", "error")),
+    EventType.RUN_WAITING_APPROVAL: ("The run paused for a decision; no task is held.",
+                                     ("runId", "approvalId")),
+    EventType.RUN_RESUMED: ("The run continues after a decision or a crash.",
+                            ("runId", "attempt", "reason")),
+    EventType.RUN_COMPLETED: ("The run finished; `output` is its result.",
+                              ("runId", "sessionId", "output", "attempt")),
+    EventType.RUN_FAILED: ("The run failed; `error.code` is `timeout`, `interrupted`, "
+                           "`error` or `not_retryable`.",
+                           ("runId", "sessionId", "error", "attempt")),
+    EventType.RUN_CANCELLED: ("The run was cancelled; it stays cancelled.",
+                              ("runId", "sessionId", "status", "cancelledAt", "reason")),
+    EventType.RUN_ROLLED_BACK: ("A cancelled run was dropped from its session's history.",
+                                ("runId", "sessionId")),
+    EventType.STEP_STARTED: ("A backend step (node, tool, model call) started.",
+                             ("runId", "stepId", "name")),
+    EventType.STEP_COMPLETED: ("A backend step finished.", ("runId", "stepId", "name")),
+    EventType.STEP_BLOCKED: ("A step cannot proceed; the run ends `blocked`.",
+                             ("runId", "stepId", "reason")),
+    EventType.OUTPUT_DELTA: ("A piece of the run's output text.", ("runId", "text")),
+    EventType.TOOL_STARTED: ("A tool call was recorded in the ledger and is executing.",
+                             ("runId", "callId", "tool", "arguments")),
+    EventType.TOOL_COMPLETED: ("A tool call returned.", ("runId", "callId", "tool", "result")),
+    EventType.TOOL_FAILED: ("A tool call raised or timed out.",
+                            ("runId", "callId", "tool", "error")),
+    EventType.APPROVAL_REQUESTED: ("The run asks for a decision.",
+                                   ("runId", "approvalId", "action", "reason", "requester")),
+    EventType.APPROVAL_RESOLVED: ("A decision was recorded.",
+                                  ("runId", "approvalId", "decision", "message", "arguments")),
+    EventType.ARTIFACT_RECORDED: ("The run stored a file-like result.",
+                                  ("runId", "artifactId", "name", "mediaType", "size", "sha256")),
+    EventType.CUSTOM: ("An event the agent emitted itself.", ("runId", "name", "data")),
+    EventType.SINK_FAILED: ("An event sink raised; the run is unaffected.",
+                            ("runId", "sink", "error")),
+}
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601 with microseconds."""
+    return datetime.now(UTC).isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """The envelope every event has. ``seq`` is monotonic per run and is the stream cursor."""
+
+    run_id: str
+    seq: int
+    type: str
+    session_id: str
+    timestamp: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    parent_id: str | None = None
+    ordinal: int | None = None  # position in the backend's replay order; not part of the API
+
+    @property
+    def id(self) -> str:
+        """Stable, unique id: the run id and the sequence number."""
+        return f"{self.run_id}:{self.seq}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON form of the envelope."""
+        return {
+            "id": self.id, "type": self.type, "runId": self.run_id, "sessionId": self.session_id,
+            "seq": self.seq, "timestamp": self.timestamp, "parentId": self.parent_id,
+            "payload": self.payload,
+        }

@@ -1,0 +1,211 @@
+"""The run context: what an adapter (and a ``python``-backend agent) gets for one activation.
+
+Replay: every side effect goes through the context, which numbers them. A resumed activation
+(after an approval, a crash or a retry) runs the agent again from the top; tool calls already
+in the ledger return their recorded results, decided approvals return their decisions, and
+events already stored are not written twice. Agents must therefore be deterministic between
+side effects, the rule Temporal workflows follow; a replay that calls a different tool at the
+same position fails the run with ``nondeterministic_replay`` instead of guessing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from stable_harness.backends.contract import (
+    BackendEvent,
+    Custom,
+    OutputDelta,
+    StepBlocked,
+    StepCompleted,
+    StepStarted,
+)
+from stable_harness.runs.events import EventType
+from stable_harness.runs.models import Approval, Artifact, Decision, LedgerEntry, Run, new_id
+
+if TYPE_CHECKING:
+    from stable_harness.runtime.execution import ActiveRun
+
+
+class SuspendRun(BaseException):  # noqa: N818 - control flow, like GeneratorExit
+    """Raised inside an agent to park the run until ``approval`` is decided.
+
+    A ``BaseException`` so that an agent's ``except Exception`` cannot swallow it.
+    """
+
+    def __init__(self, approval: Approval) -> None:
+        super().__init__(approval.id)
+        self.approval = approval
+
+
+@dataclass
+class Replay:
+    """What earlier activations of the run recorded."""
+
+    ledger: dict[str, LedgerEntry] = field(default_factory=dict)
+    approvals: dict[str, Approval] = field(default_factory=dict)
+    max_ordinal: int = 0
+
+
+class RunContext:
+    """Passed to adapters and to ``python``-backend agents (see the module docstring)."""
+
+    def __init__(self, active: ActiveRun, replay: Replay, decision: Decision | None = None
+                 ) -> None:
+        self._active = active
+        self._replay = replay
+        self.resume_decision = decision
+        self._ops = 0
+        self._ordinal = 0
+        self._output: list[str] = []
+
+    # -- what the run is -------------------------------------------------------------------
+
+    @property
+    def run(self) -> Run:
+        """The stored run (read-only view)."""
+        return self._active.run
+
+    @property
+    def run_id(self) -> str:
+        """The run id."""
+        return self._active.run.id
+
+    @property
+    def session_id(self) -> str:
+        """The session id."""
+        return self._active.run.session_id
+
+    @property
+    def agent(self) -> str:
+        """The agent name."""
+        return self._active.run.agent
+
+    @property
+    def input(self) -> Any:
+        """The request's input."""
+        return self._active.run.input
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The request's metadata."""
+        return self._active.run.metadata
+
+    @property
+    def attempt(self) -> int:
+        """The current attempt number (1 for the first)."""
+        return self._active.run.attempt
+
+    @property
+    def output_text(self) -> str:
+        """Output text emitted so far (including replayed parts)."""
+        return "".join(self._output)
+
+    async def history(self) -> list[dict[str, Any]]:
+        """Earlier completed runs of this session (``input``/``output``), oldest first; runs
+        rolled back by a busy-session ``rollback`` are left out."""
+        return await self._active.session_history()
+
+    # -- numbering for replay ---------------------------------------------------------------
+
+    def next_key(self, kind: str) -> str:
+        """A key stable across replays for the next side effect of ``kind``."""
+        self._ops += 1
+        return f"{kind}-{self._ops}"
+
+    def next_ordinal(self) -> int | None:
+        """The next event ordinal, or None when that event is already stored (replaying)."""
+        self._ordinal += 1
+        return None if self._ordinal <= self._replay.max_ordinal else self._ordinal
+
+    def skip_ordinals(self, count: int) -> None:
+        """Advance past ``count`` events a replayed side effect would have written."""
+        self._ordinal += count
+
+    @property
+    def replay(self) -> Replay:
+        """Records of earlier activations."""
+        return self._replay
+
+    # -- events -----------------------------------------------------------------------------
+
+    async def emit(self, event: BackendEvent) -> None:
+        """Write a backend event as its ``harness.*`` event."""
+        if isinstance(event, OutputDelta):
+            self._output.append(event.text)
+        ordinal = self.next_ordinal()
+        if ordinal is None:
+            return
+        type_, payload = _map(event)
+        await self._active.emit(type_, {"runId": self.run_id, **payload}, ordinal=ordinal)
+
+    async def output(self, text: str) -> None:
+        """Stream a piece of output text."""
+        await self.emit(OutputDelta(str(text)))
+
+    async def event(self, name: str, data: dict[str, Any] | None = None) -> None:
+        """Emit an application event (``harness.custom``)."""
+        await self.emit(Custom(name, dict(data or {})))
+
+    @asynccontextmanager
+    async def step(self, name: str) -> AsyncIterator[str]:
+        """Bracket a unit of work with ``harness.step.started`` / ``completed``."""
+        step_id = self.next_key("step")
+        await self.emit(StepStarted(step_id, name))
+        yield step_id
+        await self.emit(StepCompleted(step_id, name))
+
+    # -- services ---------------------------------------------------------------------------
+
+    async def call_tool(self, name: str, arguments: dict[str, Any] | None = None) -> Any:
+        """Call a workspace tool through the runtime (ledger, timeout, events)."""
+        return await self._active.tools.call(self, name, dict(arguments or {}))
+
+    async def request_approval(self, action: dict[str, Any], reason: str, *,
+                               requester: str = "agent", key: str | None = None) -> Decision:
+        """Ask for a decision and wait for it. The run parks in ``waiting_approval`` without
+        holding a task; after the decision the run replays to here and this returns it."""
+        key = key or self.next_key("approval")
+        stored = self._replay.approvals.get(key)
+        if stored is not None and stored.decision is not None:
+            self.skip_ordinals(1)
+            return stored.decision
+        if stored is None:
+            stored = Approval(new_id("apr"), self.run_id, self.session_id, key, dict(action),
+                              reason, requester, time.time())
+        raise SuspendRun(stored)
+
+    async def artifact(self, name: str, content: bytes | str,
+                       media_type: str = "application/octet-stream") -> dict[str, Any]:
+        """Store a file-like result of the run; returns its description."""
+        data = content.encode() if isinstance(content, str) else bytes(content)
+        ordinal = self.next_ordinal()
+        art = Artifact(new_id("art"), self.run_id, name, media_type, data,
+                       hashlib.sha256(data).hexdigest(), time.time())
+        if ordinal is not None:
+            self._active.writer.pending.artifacts.append(art)
+            description = art.to_dict()
+            await self._active.emit(EventType.ARTIFACT_RECORDED, description, ordinal=ordinal)
+            await self._active.writer.sync()
+        return art.to_dict()
+
+
+def _map(event: BackendEvent) -> tuple[str, dict[str, Any]]:
+    if isinstance(event, OutputDelta):
+        return EventType.OUTPUT_DELTA, {"text": event.text}
+    if isinstance(event, StepStarted):
+        return EventType.STEP_STARTED, {"stepId": event.step_id, "name": event.name, **event.data}
+    if isinstance(event, StepCompleted):
+        return EventType.STEP_COMPLETED, {"stepId": event.step_id, "name": event.name,
+                                          **event.data}
+    if isinstance(event, StepBlocked):
+        return EventType.STEP_BLOCKED, {"stepId": event.step_id, "reason": event.reason,
+                                        **event.data}
+    if isinstance(event, Custom):
+        return EventType.CUSTOM, {"name": event.name, "data": event.data}
+    raise TypeError(f"cannot emit {type(event).__name__} as an event")

@@ -1,0 +1,23 @@
+"""Deterministic crash points for crash tests (the way SQLite's test VFS injects faults).
+
+Set ``STABLE_HARNESS_CRASH_AT`` to a point name and the process kills itself with SIGKILL when
+it reaches that point, so tests can stop a run at an exact place instead of guessing timings.
+Points: ``tool-intent-recorded`` (the ledger holds the intent; the tool has not run),
+``tool-executed`` (the tool returned; its result is not stored), ``run-completing`` (the
+output is known; the run is not yet marked completed).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+ENV_CRASH_AT = "STABLE_HARNESS_CRASH_AT"
+POINTS = ("tool-intent-recorded", "tool-executed", "run-completing")
+_TARGET = os.environ.get(ENV_CRASH_AT)
+
+
+def crash_point(name: str) -> None:
+    """Kill this process now if ``STABLE_HARNESS_CRASH_AT`` names ``name``."""
+    if _TARGET == name:
+        os.kill(os.getpid(), signal.SIGKILL)

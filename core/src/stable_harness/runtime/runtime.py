@@ -1,0 +1,635 @@
+"""``Runtime``: the SDK entry point and the one run lifecycle every surface shares.
+
+    async with await Runtime.open("my-workspace") as rt:
+        run = await rt.run("hello")            # start and wait until it settles
+        async for event in rt.events(run.id):  # replay its events from the store
+            print(event.type)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import time
+from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from stable_harness.backends.contract import AgentBinding, BackendAdapter
+from stable_harness.errors import (
+    ConflictError,
+    InvalidRequestError,
+    NotFoundError,
+    SessionBusyError,
+    StableHarnessError,
+)
+from stable_harness.records import Slot, Support
+from stable_harness.runs.events import Event, EventType, now_iso
+from stable_harness.runs.models import (
+    Approval,
+    Decision,
+    DecisionKind,
+    Run,
+    RunRequest,
+    Session,
+    ToolCallRequest,
+    canonical_json,
+    iso,
+    new_id,
+)
+from stable_harness.runs.states import IN_FLIGHT, RunStatus
+from stable_harness.runtime.bus import EventBus, wait_signal
+from stable_harness.runtime.execution import ActiveRun, Executor
+from stable_harness.runtime.leases import new_owner_id, owner_is_dead
+from stable_harness.runtime.settings import RunSettings
+from stable_harness.runtime.sinks import EventSink, SinkFanout
+from stable_harness.runtime.tools import LoadedTool, ToolNotAvailableError
+from stable_harness.runtime.writer import EventWriter
+from stable_harness.store.contract import DuplicateRunError, PendingEvent, RunStore, WriteBatch
+from stable_harness.workspace.diagnostics import did_you_mean
+from stable_harness.workspace.model import Workspace
+
+SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
+MAX_KEY_LENGTH = 255
+STREAM_POLL_SECONDS = 0.1
+Until = Literal["terminal", "settled"]
+
+
+class Runtime:
+    """A workspace's runtime: its store, plugins and the runs this process drives."""
+
+    def __init__(self, workspace: Workspace, store: RunStore,
+                 sinks: list[tuple[str, EventSink]]) -> None:
+        self.workspace = workspace
+        self.store = store
+        self.spec = workspace.runtime.runs
+        self.owner = new_owner_id()
+        self.bus = EventBus()
+        self.sinks = SinkFanout(sinks, self._sink_failed)
+        self.writer = EventWriter(store, self._publish)
+        self.executor = Executor(self)
+        self._tasks: dict[str, tuple[asyncio.Task[None], ActiveRun]] = {}
+        self._adapters: dict[str, BackendAdapter] = {}
+        self._tools: dict[str, LoadedTool] = {}
+        self._reported_sink_failures: set[tuple[str, str]] = set()
+        self._keeper: asyncio.Task[None] | None = None
+        self._closed = False
+
+    # -- opening and closing ----------------------------------------------------------------
+
+    @classmethod
+    async def open(cls, workspace: str | Path | Workspace = ".", *, recover: bool = True,
+                   environ: Mapping[str, str] | None = None) -> Runtime:
+        """Load the workspace and its plugins, open the store, and (unless ``recover`` is
+        false) take over runs that a crashed process left behind."""
+        from stable_harness.workspace import load_workspace
+
+        ws = workspace if isinstance(workspace, Workspace) else load_workspace(
+            workspace, environ=environ)
+        store = _make_store(ws)
+        await store.open()
+        runtime = cls(ws, store, _make_sinks(ws))
+        runtime.writer.start()
+        runtime.sinks.start()
+        runtime._keeper = asyncio.get_running_loop().create_task(runtime._keep(recover),
+                                                                 name="lease-keeper")
+        if recover:
+            await runtime.recover()
+        return runtime
+
+    async def __aenter__(self) -> Runtime:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Stop driving runs (they stay ``running`` for recovery), flush, close everything."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._keeper is not None:
+            self._keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._keeper
+        tasks = [task for task, _ in self._tasks.values()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.writer.close()
+        for run_id in list(self._tasks):
+            await self.store.release(run_id, self.owner)
+        await self.sinks.close()
+        await self.store.close()
+
+    # -- harness.run.start -----------------------------------------------------------------
+
+    async def start(self, request: RunRequest | Any = None, **fields: Any) -> Run:
+        """Create a run for ``request`` (or ``RunRequest(input, **fields)``) and start it.
+
+        Returns the stored run once it is durable. A repeated idempotency key returns the
+        original run. Raises :class:`StableHarnessError` subclasses for bad input, with nothing
+        stored."""
+        if not isinstance(request, RunRequest):
+            request = RunRequest(request, **fields)
+        self._check_open()
+        agent = self._agent_name(request.agent)
+        self._validate(request, agent)
+        if request.idempotency_key is not None:
+            existing = await self._idempotent(request, agent)
+            if existing is not None:
+                return existing
+        session_id = request.session_id or new_id("ses")
+        busy = await self.store.list_runs(session_id=session_id, statuses=IN_FLIGHT)
+        queue = await self._settle_busy(session_id, busy, request)
+        return await self._create(request, agent, session_id, queue)
+
+    async def run(self, request: RunRequest | Any = None, *, until: Until = "settled",
+                  timeout: float | None = None, **fields: Any) -> Run:
+        """Start a run and wait for it: until it is terminal, or also parked (``settled``)."""
+        started = await self.start(request, **fields)
+        return await self.wait(started.id, until=until, timeout=timeout)
+
+    def _agent_name(self, agent: str | None) -> str:
+        agents = sorted(self.workspace.agents)
+        if agent is None:
+            if len(agents) == 1:
+                return agents[0]
+            raise InvalidRequestError(
+                "this workspace has several agents; name one with `agent` "
+                f"(available: {', '.join(agents) or 'none'})")
+        if agent not in self.workspace.agents:
+            hint = did_you_mean(agent, agents)
+            raise NotFoundError(f"unknown agent '{agent}' (available: "
+                                f"{', '.join(agents) or 'none'}){'; ' + hint if hint else ''}")
+        return agent
+
+    def _validate(self, request: RunRequest, agent: str) -> None:
+        try:
+            canonical_json([request.input, request.metadata])
+        except (TypeError, ValueError) as exc:
+            raise InvalidRequestError(f"input and metadata must be JSON values: {exc}") from None
+        if not isinstance(request.metadata, dict):
+            raise InvalidRequestError("metadata must be an object")
+        if request.session_id is not None and not SESSION_ID_PATTERN.match(request.session_id):
+            raise InvalidRequestError(
+                f"invalid session id {request.session_id!r}: use 1-128 letters, digits, "
+                "'_', '.', ':' or '-', starting with a letter or digit")
+        key = request.idempotency_key
+        if key is not None and not (isinstance(key, str) and 0 < len(key) <= MAX_KEY_LENGTH):
+            raise InvalidRequestError(f"idempotency key must be 1-{MAX_KEY_LENGTH} characters")
+        if request.timeout_seconds is not None and not request.timeout_seconds > 0:
+            raise InvalidRequestError("timeoutSeconds must be greater than 0")
+        call = request.tool_call
+        if call is not None:
+            if not isinstance(call.arguments, dict):
+                raise InvalidRequestError("toolCall.arguments must be an object")
+            self._allowed_tool(agent, call.name)
+
+    async def _idempotent(self, request: RunRequest, agent: str) -> Run | None:
+        assert request.idempotency_key is not None
+        existing = await self.store.find_run(request.idempotency_key)
+        if existing is None:
+            return None
+        if existing.fingerprint != request.fingerprint(agent):
+            raise ConflictError(
+                f"idempotency key {request.idempotency_key!r} was already used by run "
+                f"{existing.id} with a different request")
+        return existing
+
+    async def _settle_busy(self, session_id: str, busy: list[Run], request: RunRequest
+                           ) -> bool:
+        """Apply the busy-session policy; return True when the new run must queue."""
+        if not busy:
+            return False
+        policy = self.spec.busy_session
+        if policy == "reject":
+            ids = ", ".join(r.id for r in busy)
+            raise SessionBusyError(
+                f"session {session_id} has a run in flight ({ids}); wait for it, cancel it, "
+                "or set `runs.busySession` to enqueue, interrupt or rollback")
+        if policy == "enqueue":
+            return True
+        for run in busy:
+            await self.cancel(run.id, reason=f"interrupted by a new request ({policy})")
+            if policy == "rollback":
+                await self._roll_back(run)
+        return False
+
+    async def _roll_back(self, run: Run) -> None:
+        result = await self.store.update_unowned(
+            run.id, {RunStatus.CANCELLED}, {"rolled_back": True},
+            [PendingEvent(EventType.RUN_ROLLED_BACK,
+                          {"runId": run.id, "sessionId": run.session_id})])
+        if result is not None:
+            self._publish(result[1])
+
+    async def _create(self, request: RunRequest, agent: str, session_id: str, queue: bool
+                      ) -> Run:
+        now = time.time()
+        run = Run(
+            id=new_id("run"), session_id=session_id, agent=agent, status=RunStatus.QUEUED,
+            input=request.input, created_at=now, updated_at=now,
+            metadata=dict(request.metadata), tool_call=request.tool_call,
+            idempotency_key=request.idempotency_key,
+            fingerprint=request.fingerprint(agent) if request.idempotency_key else None,
+            timeout_seconds=request.timeout_seconds, last_seq=1,
+            owner=None if queue else self.owner,
+            lease_expires_at=None if queue else now + self.spec.lease_seconds,
+        )
+        event = Event(run.id, 1, EventType.RUN_QUEUED, session_id, now_iso(), {
+            "runId": run.id, "sessionId": session_id, "agent": agent, "input": request.input,
+            "metadata": run.metadata})
+        session = Session(session_id, agent, now, now)
+        try:
+            await self.store.write(WriteBatch(sessions=[session], new_runs=[run], events=[event]))
+        except DuplicateRunError:
+            if request.idempotency_key is not None:  # another process won the race
+                existing = await self._idempotent(request, agent)
+                if existing is not None:
+                    return existing
+            raise
+        self._publish([event])
+        if not queue:
+            self._launch(run, "start", None)
+        return run
+
+    # -- driving runs ------------------------------------------------------------------------
+
+    def _launch(self, run: Run, mode: str, decision: Decision | None) -> None:
+        active = ActiveRun(self, run)
+        task = asyncio.get_running_loop().create_task(self._drive(active, mode, decision),
+                                                      name=f"run-{run.id}")
+        self._tasks[run.id] = (task, active)
+
+    async def _drive(self, active: ActiveRun, mode: str, decision: Decision | None) -> None:
+        try:
+            await self.executor.drive(active, mode, decision)
+        finally:
+            self._tasks.pop(active.run.id, None)
+        if active.run.status.terminal and not self._closed:
+            await self._start_next(active.run.session_id)
+
+    async def _start_next(self, session_id: str) -> None:
+        """``enqueue`` policy: when a session's run ends, start its oldest queued run."""
+        runs = await self.store.list_runs(session_id=session_id, statuses=IN_FLIGHT)
+        if any(r.status is not RunStatus.QUEUED for r in runs) or not runs:
+            return
+        now = time.time()
+        claimed = await self.store.claim(runs[0].id, self.owner, now + self.spec.lease_seconds,
+                                         now, {RunStatus.QUEUED})
+        if claimed is not None:
+            self._launch(claimed, "start", None)
+
+    def settings_for(self, run: Run) -> RunSettings:
+        """Timeout and retry policy of ``run``."""
+        agent = self.workspace.agents[run.agent].doc.spec
+        return RunSettings.resolve(self.spec, agent, run.timeout_seconds)
+
+    def adapter(self, agent: str) -> BackendAdapter:
+        """The backend adapter of ``agent`` (created once per runtime)."""
+        if agent not in self._adapters:
+            entry = self.workspace.agents.get(agent)
+            if entry is None:
+                raise NotFoundError(f"agent '{agent}' is not in this workspace")
+            spec = entry.doc.spec
+            record = self.workspace.plugins.registry(Slot.BACKEND).get(spec.backend).record
+            options = record.config_class().model_validate(spec.options)
+            factory = record.load_factory()
+            self._adapters[agent] = factory(
+                options, agent=AgentBinding(agent, spec, self.workspace.root))
+        return self._adapters[agent]
+
+    def _can_resume(self, agent: str) -> bool:
+        spec = self.workspace.agents.get(agent)
+        if spec is None:
+            return False
+        record = self.workspace.plugins.registry(Slot.BACKEND).get(spec.doc.spec.backend).record
+        return record.capabilities.get("resume", Support.UNSUPPORTED) != Support.UNSUPPORTED
+
+    def _allowed_tool(self, agent: str, name: str) -> None:
+        allowed = self.workspace.agents[agent].doc.spec.tools
+        if name not in allowed:
+            hint = did_you_mean(name, allowed)
+            raise ToolNotAvailableError(name, {
+                "code": "unknown_tool", "types": [],
+                "message": f"agent '{agent}' has no tool '{name}' (its tools: "
+                f"{', '.join(allowed) or 'none'}){'; ' + hint if hint else ''}"})
+
+    def resolve_tool(self, agent: str, name: str) -> LoadedTool:
+        """Load tool ``name`` for ``agent`` (raises a model-readable error when not allowed)."""
+        self._allowed_tool(agent, name)
+        if name not in self._tools:
+            spec = self.workspace.tools[name].doc.spec
+            record = self.workspace.plugins.registry(Slot.TOOL_REGISTRY).get(spec.registry).record
+            loaded = record.create(spec.config).load(name, spec, self.workspace.root)
+            self._tools[name] = LoadedTool(
+                name, loaded.function, loaded.parameters, loaded.description,
+                "idempotent" in spec.tags or "read-only" in spec.tags, spec.timeout_seconds)
+        return self._tools[name]
+
+    # -- reading -----------------------------------------------------------------------------
+
+    async def get_run(self, run_id: str) -> Run:
+        """``harness.run.get``: one run, or :class:`NotFoundError`."""
+        run = await self.store.get_run(run_id)
+        if run is None:
+            raise NotFoundError(f"no run '{run_id}'")
+        return run
+
+    async def list_runs(self, *, session_id: str | None = None,
+                        status: RunStatus | str | None = None, limit: int = 100) -> list[Run]:
+        """Runs, newest first (a session's runs oldest first)."""
+        statuses = None if status is None else {RunStatus(status)}
+        return await self.store.list_runs(session_id=session_id, statuses=statuses, limit=limit)
+
+    async def get_session(self, session_id: str) -> Session:
+        """One session, or :class:`NotFoundError`."""
+        session = await self.store.get_session(session_id)
+        if session is None:
+            raise NotFoundError(f"no session '{session_id}'")
+        return session
+
+    async def list_sessions(self, limit: int = 100) -> list[Session]:
+        """Sessions, most recently active first."""
+        return await self.store.list_sessions(limit)
+
+    async def list_approvals(self, *, run_id: str | None = None, status: str | None = None
+                             ) -> list[Approval]:
+        """Approvals, oldest first (``status="pending"`` for those awaiting a decision)."""
+        return await self.store.list_approvals(run_id=run_id, status=status)
+
+    async def events(self, run_id: str, after: int = 0, *, until: Until = "terminal",
+                     follow: bool = True) -> AsyncIterator[Event]:
+        """A run's events from cursor ``after`` (a ``seq``), following live ones until the run
+        is terminal (``until="settled"``: also stop when it parks for an approval)."""
+        await self.get_run(run_id)
+        while True:
+            signal = self.bus.signal(run_id)
+            for event in await self.store.read_events(run_id, after):
+                after = event.seq
+                yield event
+            run = await self.get_run(run_id)
+            if not follow or (after >= run.last_seq and _stops(run.status, until)):
+                return
+            await wait_signal(signal, STREAM_POLL_SECONDS)
+
+    async def wait(self, run_id: str, *, until: Until = "terminal",
+                   timeout: float | None = None) -> Run:
+        """Wait until the run is terminal (or, with ``settled``, parked); return it."""
+        async with asyncio.timeout(timeout):
+            while True:
+                signal = self.bus.signal(run_id)
+                run = await self.get_run(run_id)
+                if _stops(run.status, until):
+                    return run
+                await wait_signal(signal, STREAM_POLL_SECONDS)
+
+    # -- harness.run.cancel ------------------------------------------------------------------
+
+    async def cancel(self, run_id: str, *, reason: str | None = None, wait: float = 10.0
+                     ) -> dict[str, Any]:
+        """``harness.run.cancel``: stop the run wherever it is driven; return ``runId``,
+        ``status`` and ``cancelledAt``. Cancelling a finished run changes nothing."""
+        run = await self.get_run(run_id)
+        reason = reason or "cancelled by request"
+        if not run.status.terminal:
+            local = self._tasks.get(run_id)
+            if local is not None:
+                await self._cancel_local(run_id, reason)
+            elif not await self._cancel_unowned(run, reason):
+                await self.store.request_cancel(run_id, time.time())
+                with contextlib.suppress(TimeoutError):
+                    await self.wait(run_id, timeout=wait)
+            run = await self.get_run(run_id)
+        return {"runId": run.id, "status": str(run.status), "cancelledAt": iso(run.cancelled_at)}
+
+    async def _cancel_local(self, run_id: str, reason: str) -> None:
+        entry = self._tasks.get(run_id)
+        if entry is None:
+            return
+        task, active = entry
+        if active.cancel_reason is None:
+            active.cancel_reason = reason
+            if active.context is not None:
+                with contextlib.suppress(Exception):
+                    await self.adapter(active.run.agent).cancel(active.context)
+            task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    async def _cancel_unowned(self, run: Run, reason: str) -> bool:
+        now = time.time()
+        pending = await self.store.list_approvals(run_id=run.id, status="pending")
+        approval = pending[0] if pending else None
+        if approval is not None:
+            approval.status = "cancelled"
+        result = await self.store.update_unowned(
+            run.id, IN_FLIGHT,
+            {"status": RunStatus.CANCELLED, "cancelled_at": now, "ended_at": now,
+             "updated_at": now, "cancel_requested_at": run.cancel_requested_at or now},
+            [PendingEvent(EventType.RUN_CANCELLED, {
+                "runId": run.id, "sessionId": run.session_id, "status": "cancelled",
+                "cancelledAt": iso(now), "reason": reason})],
+            approval=approval,
+            allow_expired_lease_at=float("inf") if owner_is_dead(run.owner) else now)
+        if result is None:
+            return False
+        self._publish(result[1])
+        await self._start_next(run.session_id)
+        return True
+
+    # -- approvals ---------------------------------------------------------------------------
+
+    async def resolve_approval(self, approval_id: str, decision: DecisionKind | str, *,
+                               message: str | None = None,
+                               arguments: dict[str, Any] | None = None,
+                               by: str | None = None) -> Approval:
+        """Record a decision (approve / edit with new ``arguments`` / reject with a
+        ``message``) and resume the run in this process."""
+        self._check_open()
+        kind = _decision_kind(decision)
+        if kind is DecisionKind.EDIT and not isinstance(arguments, dict):
+            raise InvalidRequestError("an `edit` decision needs `arguments` (a JSON object)")
+        if kind is not DecisionKind.EDIT and arguments is not None:
+            raise InvalidRequestError("`arguments` are only accepted with an `edit` decision")
+        approval = await self.store.get_approval(approval_id)
+        if approval is None:
+            raise NotFoundError(f"no approval '{approval_id}'")
+        if approval.status != "pending":
+            raise ConflictError(f"approval {approval_id} is already {approval.status}; "
+                                "a decision cannot be changed")
+        now = time.time()
+        made = Decision(kind, message, arguments, by)
+        resolved = Approval(approval.id, approval.run_id, approval.session_id, approval.key,
+                            approval.action, approval.reason, approval.requester,
+                            approval.created_at, str(kind), made, now)
+        result = await self.store.update_unowned(
+            approval.run_id, {RunStatus.WAITING_APPROVAL}, {"updated_at": now},
+            [PendingEvent(EventType.APPROVAL_RESOLVED, {
+                "runId": approval.run_id, "approvalId": approval.id, **made.to_dict()})],
+            approval=resolved, expect_approval_pending=True)
+        if result is None:
+            run = await self.get_run(approval.run_id)
+            raise ConflictError(f"approval {approval_id} can no longer be decided "
+                                f"(run {run.id} is {run.status})")
+        self._publish(result[1])
+        stamp = time.time()
+        claimed = await self.store.claim(approval.run_id, self.owner,
+                                         stamp + self.spec.lease_seconds, stamp,
+                                         {RunStatus.WAITING_APPROVAL})
+        if claimed is not None:
+            self._launch(claimed, "resume", made)
+        return resolved
+
+    # -- export / import ---------------------------------------------------------------------
+
+    async def export_run(self, run_id: str) -> dict[str, Any]:
+        """One JSON document holding the run and everything recorded about it."""
+        from stable_harness.runtime.exchange import export_run
+
+        return await export_run(self.store, run_id)
+
+    async def import_run(self, document: Any) -> Run:
+        """Store an exported run; a malformed document or a known run id changes nothing."""
+        from stable_harness.runtime.exchange import import_run
+
+        self._check_open()
+        return await import_run(self.store, document)
+
+    # -- recovery ----------------------------------------------------------------------------
+
+    async def recover(self) -> list[str]:
+        """Take over in-flight runs nobody holds (lease expired, or owner process gone):
+        resume them when their backend can, otherwise fail them with ``interrupted``."""
+        now = time.time()
+        candidates = {r.id: r for r in await self.store.orphans(now)}
+        for run in await self.store.list_runs(statuses={RunStatus.QUEUED, RunStatus.RUNNING},
+                                              limit=100_000):
+            if owner_is_dead(run.owner):
+                candidates[run.id] = run
+        recovered = []
+        for run in candidates.values():
+            if run.id in self._tasks:
+                continue
+            if await self._recover_one(run):
+                recovered.append(run.id)
+        return recovered
+
+    async def _recover_one(self, run: Run) -> bool:
+        if run.cancel_requested_at is not None:
+            return await self._cancel_unowned(run, "cancelled by request")
+        now = time.time()
+        horizon = float("inf") if owner_is_dead(run.owner) else now
+        claimed = await self.store.claim(run.id, self.owner, now + self.spec.lease_seconds,
+                                         horizon, {RunStatus.QUEUED, RunStatus.RUNNING})
+        if claimed is None:
+            return False
+        if claimed.status is RunStatus.QUEUED:
+            siblings = await self.store.list_runs(session_id=claimed.session_id,
+                                                  statuses={RunStatus.RUNNING,
+                                                            RunStatus.WAITING_APPROVAL})
+            if siblings:  # still behind another run of its session
+                await self.store.release(claimed.id, self.owner)
+                return False
+            self._launch(claimed, "start", None)
+        elif claimed.tool_call is not None or self._can_resume(claimed.agent):
+            self._launch(claimed, "recover", None)
+        else:
+            active = ActiveRun(self, claimed)
+            error = {"code": "interrupted", "message": "the process driving the run stopped "
+                     "and its backend cannot resume"}
+            await active.transition(
+                RunStatus.FAILED, EventType.RUN_FAILED,
+                {"runId": claimed.id, "sessionId": claimed.session_id, "error": error,
+                 "attempt": claimed.attempt},
+                error=error, ended_at=time.time(), owner=None, lease_expires_at=None)
+        return True
+
+    async def _keep(self, sweep: bool) -> None:
+        """Renew leases, act on cancels requested by other processes, and (when ``sweep``)
+        recover runs whose owner died while this process runs."""
+        last_renew = last_sweep = time.time()
+        while True:
+            await asyncio.sleep(self.spec.cancel_poll_seconds)
+            now = time.time()
+            try:
+                if self._tasks and now - last_renew >= self.spec.lease_seconds / 3:
+                    await self.store.renew(self.owner, now + self.spec.lease_seconds)
+                    last_renew = now
+                if self._tasks:
+                    for run_id in await self.store.cancel_requests(self.owner):
+                        if run_id in self._tasks:
+                            asyncio.get_running_loop().create_task(
+                                self._cancel_local(run_id, "cancelled by request"))
+                if sweep and now - last_sweep >= self.spec.lease_seconds:
+                    last_sweep = now
+                    await self.recover()
+            except StableHarnessError:  # a store hiccup must not end lease keeping
+                continue
+
+    # -- publishing --------------------------------------------------------------------------
+
+    def _publish(self, events: list[Event]) -> None:
+        self.bus.notify({e.run_id for e in events})
+        self.sinks.publish(events)
+
+    async def _sink_failed(self, sink: str, event: Event, exc: BaseException) -> None:
+        message = f"{type(exc).__name__}: {exc}"
+        with contextlib.suppress(Exception):
+            await self.store.record_sink_failure(sink, message, time.time())
+        key = (sink, event.run_id)
+        if key in self._reported_sink_failures or self._closed:
+            return
+        self._reported_sink_failures.add(key)
+        result = await self.store.update_unowned(
+            event.run_id, set(RunStatus), {},
+            [PendingEvent(EventType.SINK_FAILED, {"runId": event.run_id, "sink": sink,
+                                                  "error": message})],
+        ) if event.run_id not in self._tasks else None
+        if result is not None:
+            self._publish(result[1])
+        elif event.run_id in self._tasks:
+            active = self._tasks[event.run_id][1]
+            await active.emit(EventType.SINK_FAILED, {"runId": event.run_id, "sink": sink,
+                                                      "error": message})
+
+    def sink_health(self) -> dict[str, dict[str, Any]]:
+        """Delivery counters of this process's sinks."""
+        return self.sinks.health()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StableHarnessError("the runtime is closed")
+
+
+def _stops(status: RunStatus, until: Until) -> bool:
+    return status.terminal or (until == "settled" and status is RunStatus.WAITING_APPROVAL)
+
+
+def _decision_kind(decision: DecisionKind | str) -> DecisionKind:
+    try:
+        return DecisionKind(decision)
+    except ValueError:
+        raise InvalidRequestError(
+            f"unknown decision {decision!r}: use approve, edit or reject") from None
+
+
+def _make_store(ws: Workspace) -> RunStore:
+    ref = ws.runtime.store
+    record = ws.plugins.registry(Slot.RUN_STORE).get(ref.use).record
+    config = record.config_class().model_validate(ref.config)
+    store: RunStore = record.load_factory()(config, base=ws.root)
+    return store
+
+
+def _make_sinks(ws: Workspace) -> list[tuple[str, EventSink]]:
+    sinks = []
+    for ref in ws.runtime.event_sinks:
+        record = ws.plugins.registry(Slot.EVENT_SINK).get(ref.use).record
+        config = record.config_class().model_validate(ref.config)
+        sinks.append((ref.use, record.load_factory()(config, base=ws.root)))
+    return sinks
+
+
+__all__ = ["Runtime", "ToolCallRequest"]

@@ -1,0 +1,144 @@
+"""Tool calls through the runtime: the tool-call ledger, time limits and tool events.
+
+Intent is committed before a tool runs and the outcome after, keyed by run and call position.
+On replay a recorded outcome is returned instead of calling the tool again. A call whose intent
+is recorded but whose outcome is not (the process died while it ran) is repeated only for
+tools tagged ``idempotent``; for any other tool an operator decides through an approval
+(reason ``tool_outcome_unknown``), because the effect may already have happened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from stable_harness.errors import StableHarnessError
+from stable_harness.runs.events import EventType
+from stable_harness.runs.models import LedgerEntry, LedgerStatus
+from stable_harness.runtime.faults import crash_point
+from stable_harness.runtime.settings import error_types
+
+if TYPE_CHECKING:
+    from stable_harness.runtime.context import RunContext
+    from stable_harness.runtime.execution import ActiveRun
+
+
+class ToolCallError(StableHarnessError):
+    """A tool call failed; ``error`` is the recorded ``{code, message, types}``."""
+
+    def __init__(self, tool: str, error: dict[str, Any], *, idempotent: bool = True) -> None:
+        self.tool = tool
+        self.error = error
+        self.idempotent = idempotent
+        super().__init__(f"tool '{tool}' failed: {error.get('message')}")
+
+
+class ToolNotAvailableError(ToolCallError):
+    """The agent asked for a tool it may not use or that does not exist."""
+
+
+class NondeterministicReplayError(StableHarnessError):
+    """A replay made a different call than the recorded one at the same position."""
+
+
+@dataclass(frozen=True)
+class LoadedTool:
+    """A callable tool and what the runtime needs to know about it."""
+
+    name: str
+    function: Callable[..., Any]
+    parameters: dict[str, Any]
+    description: str
+    idempotent: bool
+    timeout_seconds: float | None
+
+
+class ToolRunner:
+    """Executes one run's tool calls (see the module docstring)."""
+
+    def __init__(self, active: ActiveRun, resolve: Callable[[str, str], LoadedTool]) -> None:
+        self._active = active
+        self._resolve = resolve
+
+    async def call(self, ctx: RunContext, name: str, arguments: dict[str, Any]) -> Any:
+        """Call ``name`` with ``arguments`` once, as far as the ledger can tell."""
+        key = ctx.next_key("call")
+        tool = self._resolve(self._active.run.agent, name)
+        entry = ctx.replay.ledger.get(key)
+        if entry is not None and entry.tool != name:
+            raise NondeterministicReplayError(
+                f"replay called tool '{name}' where the ledger recorded '{entry.tool}' ({key})")
+        if entry is not None and entry.status is LedgerStatus.SUCCEEDED:
+            ctx.skip_ordinals(2)
+            return entry.result
+        if entry is not None and entry.status is LedgerStatus.FAILED and not (
+                tool.idempotent and entry.attempt < self._active.run.attempt):
+            ctx.skip_ordinals(2)
+            raise ToolCallError(name, entry.error or {}, idempotent=tool.idempotent)
+        if entry is not None and entry.status is LedgerStatus.STARTED and not tool.idempotent:
+            decision = await ctx.request_approval(
+                {"tool": name, "arguments": entry.arguments}, "tool_outcome_unknown",
+                requester="runtime", key=f"{key}:rerun")
+            if not decision.approved:
+                raise ToolCallError(name, {"code": "rejected", "message": decision.message
+                                           or "re-running the tool was rejected", "types": []})
+            arguments = decision.arguments or entry.arguments
+        return await self._execute(ctx, key, tool, arguments)
+
+    async def _execute(self, ctx: RunContext, key: str, tool: LoadedTool,
+                       arguments: dict[str, Any]) -> Any:
+        active = self._active
+        started = ordinal_started = ctx.next_ordinal()
+        entry = LedgerEntry(active.run.id, key, tool.name, arguments, tool.idempotent,
+                            LedgerStatus.STARTED, active.run.attempt, time.time())
+        active.writer.pending.ledger.append(entry)
+        parent = None
+        if started is not None:
+            parent = await active.emit(EventType.TOOL_STARTED, {
+                "runId": active.run.id, "callId": key, "tool": tool.name,
+                "arguments": arguments}, ordinal=ordinal_started)
+        await active.writer.sync()
+        crash_point("tool-intent-recorded")
+        ordinal_done = ctx.next_ordinal()
+        try:
+            result = await _invoke(tool, arguments)
+        except Exception as exc:
+            error = {"code": "timeout" if isinstance(exc, TimeoutError) else "error",
+                     "message": f"{type(exc).__name__}: {exc}", "types": error_types(exc)}
+            await self._record(entry, LedgerStatus.FAILED, None, error, ordinal_done, parent,
+                               EventType.TOOL_FAILED, {"error": error})
+            raise ToolCallError(tool.name, error, idempotent=tool.idempotent) from exc
+        crash_point("tool-executed")
+        await self._record(entry, LedgerStatus.SUCCEEDED, result, None, ordinal_done, parent,
+                           EventType.TOOL_COMPLETED, {"result": result})
+        return result
+
+    async def _record(self, entry: LedgerEntry, status: LedgerStatus, result: Any,
+                      error: dict[str, Any] | None, ordinal: int | None, parent: str | None,
+                      type_: str, extra: dict[str, Any]) -> None:
+        active = self._active
+        done = LedgerEntry(entry.run_id, entry.call_key, entry.tool, entry.arguments,
+                           entry.idempotent, status, entry.attempt, entry.started_at, result,
+                           error, time.time())
+        active.writer.pending.ledger.append(done)
+        if ordinal is not None:
+            await active.emit(type_, {"runId": entry.run_id, "callId": entry.call_key,
+                                      "tool": entry.tool, **extra},
+                              ordinal=ordinal, parent_id=parent)
+        await active.writer.sync()
+
+
+async def _invoke(tool: LoadedTool, arguments: dict[str, Any]) -> Any:
+    async with asyncio.timeout(tool.timeout_seconds):
+        if inspect.iscoroutinefunction(tool.function):
+            return await tool.function(**arguments)
+        # sync tools run in a thread so they cannot stall other runs; a cancel abandons the
+        # thread (Python cannot interrupt it) but the run itself ends at once
+        result = await asyncio.to_thread(tool.function, **arguments)
+        if inspect.isawaitable(result):
+            result = await result
+        return result

@@ -1,0 +1,114 @@
+"""Group commit: every write the runtime makes goes through one ordered, batched queue.
+
+Writers append to the pending batch and either continue (output deltas, custom events) or await
+durability (state transitions, ledger intents). One flusher task commits everything pending in
+one transaction, then resolves the waiters and publishes the committed events. So events reach
+streams and sinks only after they are durable (nothing a client saw can be lost), order is the
+order of appends, and many concurrent runs share each commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from stable_harness.runs.events import Event
+from stable_harness.store.contract import RunStore, WriteBatch
+
+# Appenders wait once this many events are pending, so a fast producer cannot outrun the disk.
+MAX_PENDING_EVENTS = 5000
+
+
+class EventWriter:
+    """The batching queue in front of a :class:`RunStore` (see the module docstring)."""
+
+    def __init__(self, store: RunStore, publish: Callable[[list[Event]], None]) -> None:
+        self._store = store
+        self._publish = publish
+        self._batch = WriteBatch()
+        self._waiters: list[asyncio.Future[None]] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closed = False
+
+    def start(self) -> None:
+        """Start the flusher task (on the running loop)."""
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="event-writer")
+
+    @property
+    def pending(self) -> WriteBatch:
+        """The batch being filled; append to its lists, then call :meth:`kick` or :meth:`sync`."""
+        return self._batch
+
+    def kick(self) -> None:
+        """Ask for a flush soon, without waiting for it."""
+        if self._closed:
+            raise RuntimeError("the event writer is closed")
+        self._wake.set()
+
+    async def append_event(self, event: Event) -> None:
+        """Queue one event; wait only when the backlog is large."""
+        self._batch.events.append(event)
+        self.kick()
+        if len(self._batch.events) > MAX_PENDING_EVENTS:
+            await self.sync()
+
+    async def sync(self) -> None:
+        """Wait until everything appended so far is committed (raises if the commit failed)."""
+        if not self._batch:
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        self.kick()
+        await asyncio.shield(waiter)
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            if self._batch:
+                await self._flush_once()
+            elif self._waiters:
+                self._resolve(self._waiters, None)
+                self._waiters = []
+            if self._closed and not self._batch:
+                return
+
+    async def _flush_once(self) -> None:
+        batch, waiters = self._batch, self._waiters
+        self._batch, self._waiters = WriteBatch(), []
+        try:
+            await self._store.write(batch)
+        except BaseException as exc:  # waiters learn of it; the flusher keeps serving others
+            self._resolve(waiters, exc)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            return
+        self._resolve(waiters, None)
+        if batch.events:
+            self._publish(batch.events)
+
+    @staticmethod
+    def _resolve(waiters: list[asyncio.Future[None]], exc: BaseException | None) -> None:
+        for waiter in waiters:
+            if waiter.done():
+                continue
+            if exc is None:
+                waiter.set_result(None)
+            else:
+                waiter.set_exception(_copy(exc))
+
+    async def close(self) -> None:
+        """Flush what is pending and stop the flusher."""
+        self._closed = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+
+
+def _copy(exc: BaseException) -> BaseException:
+    # one exception object raised in several tasks would share (and grow) a traceback
+    copy: Any = RuntimeError(f"run store write failed: {type(exc).__name__}: {exc}")
+    copy.__cause__ = exc
+    return copy  # type: ignore[no-any-return]

@@ -1,0 +1,157 @@
+"""What the runtime needs from a run store.
+
+A store is the source of truth for runs, sessions, events, approvals, artifacts, attempts and
+the tool-call ledger. The runtime owns ordering: it assigns each event's ``seq`` while it holds
+the run's lease, and hands writes to :meth:`RunStore.write` in batches that must commit
+atomically and in order. Operations on runs nobody holds (resolving an approval, cancelling a
+queued run, failing a crashed one) go through :meth:`RunStore.update_unowned`, which checks a
+condition and assigns sequence numbers inside one transaction, so two processes sharing a store
+never interleave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from stable_harness.runs.events import Event
+from stable_harness.runs.models import (
+    Approval,
+    Artifact,
+    Attempt,
+    LedgerEntry,
+    Run,
+    Session,
+)
+from stable_harness.runs.states import RunStatus
+
+
+@dataclass(frozen=True)
+class RunPatch:
+    """Set ``fields`` (``Run`` attribute names) on one run."""
+
+    run_id: str
+    fields: dict[str, Any]
+
+
+@dataclass
+class WriteBatch:
+    """Everything one transaction writes; applied in the order of the fields below."""
+
+    sessions: list[Session] = field(default_factory=list)  # inserted if absent
+    new_runs: list[Run] = field(default_factory=list)
+    patches: list[RunPatch] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    approvals: list[Approval] = field(default_factory=list)  # inserted or replaced
+    artifacts: list[Artifact] = field(default_factory=list)
+    ledger: list[LedgerEntry] = field(default_factory=list)  # inserted or replaced
+    attempts: list[Attempt] = field(default_factory=list)  # inserted or replaced
+
+    def __bool__(self) -> bool:
+        return any((self.sessions, self.new_runs, self.patches, self.events, self.approvals,
+                    self.artifacts, self.ledger, self.attempts))
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    """An event to append to a run nobody holds; the store assigns its ``seq``."""
+
+    type: str
+    payload: dict[str, Any]
+    parent_id: str | None = None
+
+
+class DuplicateRunError(Exception):
+    """``write`` found a run id or idempotency key that already exists."""
+
+
+@runtime_checkable
+class RunStore(Protocol):
+    """The run-store contract (``stable_harness_register_run_stores`` returns factories)."""
+
+    async def open(self) -> None:
+        """Create or migrate the schema; called once before any other method."""
+
+    async def close(self) -> None:
+        """Release connections."""
+
+    async def write(self, batch: WriteBatch) -> None:
+        """Commit ``batch`` atomically; raise :class:`DuplicateRunError` on a duplicate run id
+        or idempotency key (and write nothing)."""
+
+    async def update_unowned(
+        self, run_id: str, expect: Collection[RunStatus], fields: dict[str, Any],
+        events: Sequence[PendingEvent], *, approval: Approval | None = None,
+        expect_approval_pending: bool = False, allow_expired_lease_at: float | None = None,
+    ) -> tuple[Run, list[Event]] | None:
+        """If the run's status is in ``expect`` and no live owner holds it (owner empty, or its
+        lease expired before ``allow_expired_lease_at``), set ``fields``, append ``events`` with
+        the next sequence numbers and store ``approval`` (only if it is still pending when
+        ``expect_approval_pending``); return the updated run and the stored events, else None."""
+
+    async def claim(self, run_id: str, owner: str, until: float, now: float,
+                    expect: Collection[RunStatus]) -> Run | None:
+        """Take the lease of a run in one of ``expect`` whose lease is free or expired (or
+        already ours); return it, or None when someone else holds it."""
+
+    async def renew(self, owner: str, until: float) -> int:
+        """Extend every lease ``owner`` holds; return how many."""
+
+    async def release(self, run_id: str, owner: str) -> None:
+        """Give up the lease of ``run_id`` if ``owner`` holds it."""
+
+    async def request_cancel(self, run_id: str, at: float) -> Run | None:
+        """Mark a cancel request on an in-flight run (for its owner to act on)."""
+
+    async def cancel_requests(self, owner: str) -> list[str]:
+        """Ids of runs ``owner`` holds that have a pending cancel request."""
+
+    async def orphans(self, now: float) -> list[Run]:
+        """In-flight runs (queued or running) whose lease is free or expired."""
+
+    async def get_run(self, run_id: str) -> Run | None:
+        """One run."""
+
+    async def find_run(self, idempotency_key: str) -> Run | None:
+        """The run created with ``idempotency_key``."""
+
+    async def list_runs(self, *, session_id: str | None = None,
+                        statuses: Collection[RunStatus] | None = None,
+                        limit: int = 100) -> list[Run]:
+        """Runs, newest first; in creation order when ``session_id`` is given."""
+
+    async def get_session(self, session_id: str) -> Session | None:
+        """One session."""
+
+    async def list_sessions(self, limit: int = 100) -> list[Session]:
+        """Sessions, most recently updated first."""
+
+    async def read_events(self, run_id: str, after: int = 0,
+                          limit: int | None = None) -> list[Event]:
+        """Events of a run with ``seq > after``, in order."""
+
+    async def max_ordinal(self, run_id: str) -> int:
+        """Highest backend ordinal among a run's events (0 when none)."""
+
+    async def get_approval(self, approval_id: str) -> Approval | None:
+        """One approval."""
+
+    async def list_approvals(self, *, run_id: str | None = None,
+                             status: str | None = None) -> list[Approval]:
+        """Approvals, oldest first."""
+
+    async def ledger(self, run_id: str) -> dict[str, LedgerEntry]:
+        """A run's tool-call ledger by call key."""
+
+    async def list_artifacts(self, run_id: str) -> list[Artifact]:
+        """A run's artifacts in the order recorded."""
+
+    async def list_attempts(self, run_id: str) -> list[Attempt]:
+        """A run's attempts in order."""
+
+    async def record_sink_failure(self, sink: str, error: str, at: float) -> None:
+        """Count a failure of event sink ``sink``."""
+
+    async def sink_health(self) -> dict[str, dict[str, Any]]:
+        """Per sink: ``failures``, ``lastError``, ``lastAt``."""

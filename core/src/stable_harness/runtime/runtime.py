@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import logging
 import re
 import time
 from collections.abc import AsyncIterator, Mapping
@@ -34,7 +36,6 @@ from stable_harness.runs.models import (
     RunRequest,
     Session,
     ToolCallRequest,
-    canonical_json,
     iso,
     new_id,
 )
@@ -167,7 +168,7 @@ class Runtime:
 
     def _validate(self, request: RunRequest, agent: str) -> None:
         try:
-            canonical_json([request.input, request.metadata])
+            json.dumps([request.input, request.metadata], allow_nan=False)
         except (TypeError, ValueError) as exc:
             raise InvalidRequestError(f"input and metadata must be JSON values: {exc}") from None
         if not isinstance(request.metadata, dict):
@@ -258,6 +259,8 @@ class Runtime:
     # -- driving runs ------------------------------------------------------------------------
 
     def _launch(self, run: Run, mode: str, decision: Decision | None) -> None:
+        if run.id in self._tasks:
+            return
         active = ActiveRun(self, run)
         task = asyncio.get_running_loop().create_task(self._drive(active, mode, decision),
                                                       name=f"run-{run.id}")
@@ -266,6 +269,10 @@ class Runtime:
     async def _drive(self, active: ActiveRun, mode: str, decision: Decision | None) -> None:
         try:
             await self.executor.drive(active, mode, decision)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # e.g. the store failed: the lease lapses and recovery takes over
+            logging.getLogger(__name__).exception("run %s stopped unexpectedly", active.run.id)
         finally:
             self._tasks.pop(active.run.id, None)
         if active.run.status.terminal and not self._closed:
@@ -274,8 +281,8 @@ class Runtime:
     async def _start_next(self, session_id: str) -> None:
         """``enqueue`` policy: when a session's run ends, start its oldest queued run."""
         runs = await self.store.list_runs(session_id=session_id, statuses=IN_FLIGHT)
-        if any(r.status is not RunStatus.QUEUED for r in runs) or not runs:
-            return
+        if any(r.status is not RunStatus.QUEUED or r.owner is not None for r in runs) or not runs:
+            return  # busy, or the next run is already being started
         now = time.time()
         claimed = await self.store.claim(runs[0].id, self.owner, now + self.spec.lease_seconds,
                                          now, {RunStatus.QUEUED})
@@ -394,11 +401,14 @@ class Runtime:
         ``status`` and ``cancelledAt``. Cancelling a finished run changes nothing."""
         run = await self.get_run(run_id)
         reason = reason or "cancelled by request"
+        if not run.status.terminal and run_id in self._tasks:
+            await self._cancel_local(run_id, reason)
+            run = await self.get_run(run_id)
+            if run.owner == self.owner:  # the task ended without finishing the run
+                await self.store.release(run_id, self.owner)
+                run = await self.get_run(run_id)
         if not run.status.terminal:
-            local = self._tasks.get(run_id)
-            if local is not None:
-                await self._cancel_local(run_id, reason)
-            elif not await self._cancel_unowned(run, reason):
+            if not await self._cancel_unowned(run, reason):
                 await self.store.request_cancel(run_id, time.time())
                 with contextlib.suppress(TimeoutError):
                     await self.wait(run_id, timeout=wait)

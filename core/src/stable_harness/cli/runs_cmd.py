@@ -134,10 +134,11 @@ def approve(
     printer = EventPrinter(as_json, None if as_json else console())
 
     async def body(rt: Runtime) -> Run:
+        found = await rt.store.get_approval(approval_id)
+        after = (await rt.get_run(found.run_id)).last_seq if found else 0
         approval = await rt.resolve_approval(approval_id, decision, message=message,
                                              arguments=arguments, by=by)
-        run = await rt.get_run(approval.run_id)
-        return await follow(rt, run.id, printer, after=run.last_seq)
+        return await follow(rt, approval.run_id, printer, after=after)
 
     result = with_runtime(ctx.obj.workspace, body, as_json=as_json)
     _finish(printer, result)

@@ -43,6 +43,7 @@ class ActiveRun:
         self.seq = run.last_seq
         self.cancel_reason: str | None = None
         self.context: RunContext | None = None
+        self.began = asyncio.Event()  # set once the activation's first transition is stored
 
     async def emit(self, type_: str, payload: dict[str, Any], *, ordinal: int | None = None,
                    parent_id: str | None = None) -> str:
@@ -93,6 +94,7 @@ class Executor:
         run = active.run
         settings = self.runtime.settings_for(run)
         attempt = await self._begin(active, reason)
+        active.began.set()
         replay = await self._replay(run.id)
         ctx = active.context = RunContext(active, replay, decision)
         try:
@@ -120,7 +122,7 @@ class Executor:
         if isinstance(outcome, StepBlocked):
             await self._blocked(active, ctx, outcome, attempt)
             return False
-        crash_point("run-completing")
+        crash_point("run-completing", run.agent)
         output = outcome.output if outcome.output is not None else ctx.output_text
         await self._end_attempt(attempt, "completed", None)
         await active.transition(

@@ -258,13 +258,14 @@ class Runtime:
 
     # -- driving runs ------------------------------------------------------------------------
 
-    def _launch(self, run: Run, mode: str, decision: Decision | None) -> None:
+    def _launch(self, run: Run, mode: str, decision: Decision | None) -> ActiveRun:
         if run.id in self._tasks:
-            return
+            return self._tasks[run.id][1]
         active = ActiveRun(self, run)
         task = asyncio.get_running_loop().create_task(self._drive(active, mode, decision),
                                                       name=f"run-{run.id}")
         self._tasks[run.id] = (task, active)
+        return active
 
     async def _drive(self, active: ActiveRun, mode: str, decision: Decision | None) -> None:
         try:
@@ -488,8 +489,12 @@ class Runtime:
         claimed = await self.store.claim(approval.run_id, self.owner,
                                          stamp + self.spec.lease_seconds, stamp,
                                          {RunStatus.WAITING_APPROVAL})
-        if claimed is not None:
-            self._launch(claimed, "resume", made)
+        if claimed is not None:  # return once the run is running again, so callers see it move
+            active = self._launch(claimed, "resume", made)
+            began = asyncio.ensure_future(active.began.wait())
+            await asyncio.wait([began, self._tasks.get(claimed.id, (began,))[0]],
+                               return_when=asyncio.FIRST_COMPLETED)
+            began.cancel()
         return resolved
 
     # -- export / import ---------------------------------------------------------------------

@@ -102,7 +102,7 @@ class ToolRunner:
                 "runId": active.run.id, "callId": key, "tool": tool.name,
                 "arguments": arguments}, ordinal=ordinal_started)
         await active.writer.sync()
-        crash_point("tool-intent-recorded")
+        crash_point("tool-intent-recorded", tool.name)
         ordinal_done = ctx.next_ordinal()
         try:
             result = await _invoke(tool, arguments)
@@ -112,7 +112,7 @@ class ToolRunner:
             await self._record(entry, LedgerStatus.FAILED, None, error, ordinal_done, parent,
                                EventType.TOOL_FAILED, {"error": error})
             raise ToolCallError(tool.name, error, idempotent=tool.idempotent) from exc
-        crash_point("tool-executed")
+        crash_point("tool-executed", tool.name)
         await self._record(entry, LedgerStatus.SUCCEEDED, result, None, ordinal_done, parent,
                            EventType.TOOL_COMPLETED, {"result": result})
         return result

@@ -17,8 +17,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs/benchmarks.md"
-BEGIN, END = "<!-- BEGIN cold_start -->", "<!-- END cold_start -->"
 
 
 def _cli() -> list[str]:
@@ -78,10 +76,10 @@ def main() -> None:
     table = render(measure(args.rounds), args.rounds)
     print(table)
     if not args.no_write:
-        text = DOCS.read_text(encoding="utf-8")
-        head, _, rest = text.partition(BEGIN)
-        _, _, tail = rest.partition(END)
-        DOCS.write_text(f"{head}{BEGIN}\n{table}{END}{tail}", encoding="utf-8")
+        sys.path.insert(0, str(Path(__file__).parent))
+        from _docs import write_section
+
+        write_section("cold_start", table)
 
 
 if __name__ == "__main__":

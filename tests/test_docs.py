@@ -52,3 +52,39 @@ def test_readme_quick_start_has_exactly_two_commands() -> None:
     assert all("\n" not in c for c in commands)
     ci = (ROOT / ".ci/run").read_text()
     assert commands[1] in ci, ".ci/run must call the README's test command"
+
+
+def test_event_catalogue_in_docs_is_current() -> None:
+    from stable_harness.runs.events import catalogue_markdown
+
+    text = (ROOT / "docs/events.md").read_text(encoding="utf-8")
+    block = text.split("<!-- BEGIN catalogue -->\n", 1)[1].split("<!-- END catalogue -->", 1)[0]
+    assert block.strip() == catalogue_markdown().strip(), \
+        "regenerate the table with stable_harness.runs.events.catalogue_markdown()"
+
+
+def test_runtime_sdk_example_runs(tmp_path: Path) -> None:
+    import contextlib
+    import io
+    import os
+    import re
+    import subprocess
+    import sys
+
+    text = (ROOT / "docs/runtime.md").read_text(encoding="utf-8")
+    example = re.search(r"```python\n(.*?)```", text, re.S)
+    assert example is not None
+    subprocess.run([sys.executable, "-m", "stable_harness", "init", "demo"], cwd=tmp_path,
+                   check=True, capture_output=True)
+    out = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(compile(example.group(1), "docs/runtime.md", "exec"), {"__name__": "example"})
+    finally:
+        os.chdir(cwd)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "completed echo_tool said: hello"
+    assert lines[-1] == "completed"
+    assert "1 harness.run.queued" in lines

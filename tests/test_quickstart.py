@@ -16,7 +16,8 @@ def test_readme_main_job_command(tmp_path: Path) -> None:
     proc = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True,
                           timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr
-    assert "workspace demo is valid: 1 Runtime, 1 Agent, 1 Model, 1 Tool" in proc.stdout
+    assert "run.completed echo_tool said: hello" in proc.stdout
+    assert "tool.started echo_tool" in proc.stdout
     # Running it again (a second try by the same user) still works.
     again = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True,
                            text=True, timeout=600, check=False)

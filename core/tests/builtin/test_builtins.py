@@ -18,8 +18,6 @@ from stable_harness.workspace import load_workspace
 
 # Implemented by later issues: strict, so the marker fails loudly once they exist.
 NOT_YET = {
-    ("backend", "python"): "python backend run loop: runtime issue",
-    ("run store", "sqlite"): "SQLite run store: runtime issue",
     ("model provider", "scripted"): "scripted chat model: backends issue",
 }
 BUILTINS = [(slot, name) for slot in Slot
@@ -42,8 +40,17 @@ def test_console_sink_writes_a_line() -> None:
     sink.handle({"type": "harness.run.started", "runId": "r1", "payload": {"agent": "a"}})
     line = out.getvalue()
     assert "harness.run.started" in line
-    assert "runId=r1" in line
+    assert "run=r1" in line
     assert "agent=a" in line
+
+
+def test_console_sink_accepts_payloads_repeating_envelope_fields() -> None:
+    # regression: payload `runId` (every harness event has one) collided with the envelope's
+    out = io.StringIO()
+    sink = ConsoleSink(ConsoleSinkConfig(colors=False), stream=out)
+    sink.handle({"type": "harness.custom", "runId": "r1", "seq": 3,
+                 "payload": {"runId": "r1", "event": "x", "seq": 9, "name": "n"}})
+    assert "harness.custom" in out.getvalue() and "name=n" in out.getvalue()
 
 
 def test_jsonl_sink_appends(tmp_path: Path) -> None:

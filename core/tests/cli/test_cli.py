@@ -86,7 +86,7 @@ def test_plugins_list_json(scaffold: Path) -> None:
         "version": rows["sqlite"]["version"], "builtin": True, "status": "loaded",
         "selected": True, "reason": "",
     }
-    assert rows["jsonl"]["selected"] is False
+    assert rows["console"]["selected"] is False
 
 
 def test_plugins_list_shows_disabled(scaffold: Path) -> None:

@@ -22,11 +22,48 @@ def list_plugins(
 
     host = PluginHost.load(listing_policy(ctx.obj.workspace))
     rows = host.statuses()
+    health = sink_health(ctx.obj.workspace)
     if as_json:
-        print_json({"plugins": rows, "warnings": host.report.warnings})
+        print_json({"plugins": rows, "sinkHealth": health, "warnings": host.report.warnings})
         return
     warn(host.report.warnings)
     console().print(_table(rows))
+    for sink, state in health.items():
+        console(stderr=True).print(
+            f"event sink {sink}: {state['failures']} failed deliveries, last: "
+            f"{state['lastError']}", markup=False)
+
+
+def sink_health(root: Any) -> dict[str, dict[str, Any]]:
+    """Failure counts of event sinks recorded in the workspace's run store (empty when the
+    workspace is invalid or its store was never created)."""
+    import asyncio
+    from pathlib import Path
+
+    from stable_harness.errors import StableHarnessError
+
+    try:
+        from stable_harness.runtime.runtime import make_store
+        from stable_harness.workspace import load_workspace
+
+        store = make_store(load_workspace(root))
+    except StableHarnessError:
+        return {}
+    path = getattr(store, "path", None)
+    if isinstance(path, Path) and not path.exists():
+        return {}
+
+    async def read() -> dict[str, dict[str, Any]]:
+        await store.open()
+        try:
+            return await store.sink_health()
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(read())
+    except StableHarnessError:
+        return {}
 
 
 def _table(rows: list[dict[str, Any]]) -> Any:

@@ -113,3 +113,11 @@ class Event:
             "seq": self.seq, "timestamp": self.timestamp, "parentId": self.parent_id,
             "payload": self.payload,
         }
+
+
+def catalogue_markdown() -> str:
+    """The catalogue as the Markdown table in ``docs/events.md``."""
+    lines = ["| type | when | payload fields |", "|---|---|---|"]
+    for type_, (when, fields) in CATALOGUE.items():
+        lines.append(f"| `{type_}` | {when} | {', '.join(f'`{f}`' for f in fields)} |")
+    return "\n".join(lines) + "\n"

@@ -88,7 +88,7 @@ class Runtime:
 
         ws = workspace if isinstance(workspace, Workspace) else load_workspace(
             workspace, environ=environ)
-        store = _make_store(ws)
+        store = make_store(ws)
         await store.open()
         runtime = cls(ws, store, _make_sinks(ws))
         runtime.writer.start()
@@ -630,7 +630,8 @@ def _decision_kind(decision: DecisionKind | str) -> DecisionKind:
             f"unknown decision {decision!r}: use approve, edit or reject") from None
 
 
-def _make_store(ws: Workspace) -> RunStore:
+def make_store(ws: Workspace) -> RunStore:
+    """The workspace's run store (not yet opened)."""
     ref = ws.runtime.store
     record = ws.plugins.registry(Slot.RUN_STORE).get(ref.use).record
     config = record.config_class().model_validate(ref.config)

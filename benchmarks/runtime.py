@@ -75,7 +75,7 @@ async def overhead(root: Path, n: int) -> dict[str, Any]:
     for sync in ("FULL", "NORMAL"):
         ws = workspace(root / f"overhead-{sync}", sync)
         sys.path.insert(0, str(ws))
-        import bench_agents  # noqa: PLC0415 - generated module
+        import bench_agents
 
         async with await Runtime.open(ws) as rt:
             for _ in range(20):  # warm-up

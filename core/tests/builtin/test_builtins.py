@@ -50,7 +50,8 @@ def test_console_sink_accepts_payloads_repeating_envelope_fields() -> None:
     sink = ConsoleSink(ConsoleSinkConfig(colors=False), stream=out)
     sink.handle({"type": "harness.custom", "runId": "r1", "seq": 3,
                  "payload": {"runId": "r1", "event": "x", "seq": 9, "name": "n"}})
-    assert "harness.custom" in out.getvalue() and "name=n" in out.getvalue()
+    assert "harness.custom" in out.getvalue()
+    assert "name=n" in out.getvalue()
 
 
 def test_jsonl_sink_appends(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-
 from stable_harness.runtime import Runtime
 
 from .rt_workspace import write_workspace

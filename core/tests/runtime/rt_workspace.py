@@ -43,8 +43,8 @@ async def echo(ctx):
 
 
 async def approver(ctx):
-    decision = await ctx.request_approval({"tool": "append_effect", "arguments": {"line": ctx.input}},
-                                          "writes a file")
+    action = {"tool": "append_effect", "arguments": {"line": ctx.input}}
+    decision = await ctx.request_approval(action, "writes a file")
     if not decision.approved:
         return f"rejected: {decision.message}"
     args = decision.arguments or {"line": ctx.input}

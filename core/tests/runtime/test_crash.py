@@ -130,7 +130,8 @@ def test_cancel_from_a_second_process(ws: Path) -> None:
     result = cli(ws, "cancel", run_id, "--json")
     assert result.returncode == 0, result.stdout + result.stderr
     answer = json.loads(result.stdout)
-    assert answer["status"] == "cancelled" and answer["cancelledAt"]
+    assert answer["status"] == "cancelled"
+    assert answer["cancelledAt"]
     runner.communicate(timeout=30)
     assert runner.returncode == 130
     assert stored_events(ws, run_id)[-1]["type"] == "harness.run.cancelled"

@@ -7,7 +7,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from stable_harness.errors import (
     ConflictError,
     InvalidRequestError,
@@ -136,7 +135,8 @@ async def test_cancel_reaches_a_running_run_and_sticks(ws: Path) -> None:
         run = await rt.start("30", agent="sleeper")
         await _until(rt, run.id, lambda r: r.last_seq >= 3)
         result = await rt.cancel(run.id, reason="test")
-        assert result["status"] == "cancelled" and result["cancelledAt"]
+        assert result["status"] == "cancelled"
+        assert result["cancelledAt"]
         assert set(result) == {"runId", "status", "cancelledAt"}
     async with await Runtime.open(ws) as rt:
         again = await rt.get_run(run.id)
@@ -165,7 +165,8 @@ async def test_cancel_a_waiting_run_cancels_its_approval(rt: Runtime) -> None:
 async def test_timeout_fails_the_run(rt: Runtime) -> None:
     run = await rt.run("30", agent="sleeper", timeout_seconds=0.2)
     assert run.status is RunStatus.FAILED
-    assert run.error is not None and run.error["code"] == "timeout"
+    assert run.error is not None
+    assert run.error["code"] == "timeout"
 
 
 async def test_transient_errors_are_retried_and_each_attempt_recorded(rt: Runtime) -> None:
@@ -180,12 +181,14 @@ async def test_transient_errors_are_retried_and_each_attempt_recorded(rt: Runtim
 
 async def test_retries_stop_at_max_attempts(rt: Runtime) -> None:
     run = await rt.run("9", agent="flaky")
-    assert run.status is RunStatus.FAILED and run.attempt == 3
+    assert run.status is RunStatus.FAILED
+    assert run.attempt == 3
 
 
 async def test_non_transient_errors_fail_at_once(rt: Runtime) -> None:
     run = await rt.run("x", agent="failing")
-    assert run.status is RunStatus.FAILED and run.attempt == 1
+    assert run.status is RunStatus.FAILED
+    assert run.attempt == 1
     assert run.error == {"code": "error", "message": "ValueError: bad thing",
                          "type": "ValueError"}
 

@@ -4,6 +4,7 @@ gap-free and end with the event of its state)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from pathlib import Path
@@ -11,7 +12,6 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
-
 from stable_harness.runs import RunStatus
 from stable_harness.runs.states import can_transition
 from stable_harness.runtime import SyncRuntime
@@ -88,7 +88,7 @@ class RunLifecycle(RuleBasedStateMachine):
             events = list(self.rt.events(run_id, follow=False))
             assert [e.seq for e in events] == list(range(1, len(events) + 1))
             path = [STATE_OF[e.type] for e in events if e.type in STATE_OF]
-            for source, target in zip(path, path[1:], strict=False):
+            for source, target in itertools.pairwise(path):
                 assert can_transition(source, target), (run_id, [e.type for e in events])
             if events and events[-1].seq == run.last_seq:
                 assert path[-1] == run.status or (

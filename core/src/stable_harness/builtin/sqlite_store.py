@@ -209,8 +209,9 @@ class SqliteRunStore:
             run = self._get_run(conn, run_id)
             if run is None or run.status not in expect:
                 return None
+            horizon = allow_expired_lease_at
             held = run.owner is not None and (
-                allow_expired_lease_at is None or (run.lease_expires_at or 0) > allow_expired_lease_at)
+                horizon is None or (run.lease_expires_at or 0) > horizon)
             if held:
                 return None
             if expect_approval_pending and approval is not None:

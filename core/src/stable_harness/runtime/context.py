@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from stable_harness.runtime.execution import ActiveRun
 
 
-class SuspendRun(BaseException):  # noqa: N818 - control flow, like GeneratorExit
+class SuspendRun(BaseException):
     """Raised inside an agent to park the run until ``approval`` is decided.
 
     A ``BaseException`` so that an agent's ``except Exception`` cannot swallow it.

@@ -48,8 +48,8 @@ class _ToolCall(_Doc):
 
 
 class _Run(_Doc):
-    runId: str = Field(pattern=r"^[A-Za-z0-9_.:-]{1,128}$")  # noqa: N815 - JSON field names
-    sessionId: str  # noqa: N815
+    runId: str = Field(pattern=r"^[A-Za-z0-9_.:-]{1,128}$")
+    sessionId: str
     agent: str
     status: RunStatus
     input: Any
@@ -57,34 +57,34 @@ class _Run(_Doc):
     error: dict[str, Any] | None = None
     metadata: dict[str, Any]
     attempt: int = Field(ge=0)
-    toolCall: _ToolCall | None = None  # noqa: N815
-    idempotencyKey: str | None = None  # noqa: N815
-    timeoutSeconds: float | None = None  # noqa: N815
-    createdAt: datetime  # noqa: N815
-    updatedAt: datetime  # noqa: N815
-    startedAt: datetime | None = None  # noqa: N815
-    endedAt: datetime | None = None  # noqa: N815
-    cancelledAt: datetime | None = None  # noqa: N815
-    rolledBack: bool = False  # noqa: N815
-    lastSeq: int = Field(ge=0)  # noqa: N815
+    toolCall: _ToolCall | None = None
+    idempotencyKey: str | None = None
+    timeoutSeconds: float | None = None
+    createdAt: datetime
+    updatedAt: datetime
+    startedAt: datetime | None = None
+    endedAt: datetime | None = None
+    cancelledAt: datetime | None = None
+    rolledBack: bool = False
+    lastSeq: int = Field(ge=0)
 
 
 class _Session(_Doc):
-    sessionId: str  # noqa: N815
+    sessionId: str
     agent: str
     metadata: dict[str, Any]
-    createdAt: datetime  # noqa: N815
-    updatedAt: datetime  # noqa: N815
+    createdAt: datetime
+    updatedAt: datetime
 
 
 class _Event(_Doc):
     id: str
     type: str = Field(pattern=r"^harness\.")
-    runId: str  # noqa: N815
-    sessionId: str  # noqa: N815
+    runId: str
+    sessionId: str
     seq: int = Field(ge=1)
     timestamp: str
-    parentId: str | None = None  # noqa: N815
+    parentId: str | None = None
     payload: dict[str, Any]
     ordinal: int | None = None
 
@@ -97,33 +97,33 @@ class _Decision(_Doc):
 
 
 class _Approval(_Doc):
-    approvalId: str  # noqa: N815
-    runId: str  # noqa: N815
-    sessionId: str  # noqa: N815
+    approvalId: str
+    runId: str
+    sessionId: str
     key: str
     action: dict[str, Any]
     reason: str
     requester: str
     status: Literal["pending", "approve", "edit", "reject", "cancelled"]
-    createdAt: datetime  # noqa: N815
-    resolvedAt: datetime | None = None  # noqa: N815
+    createdAt: datetime
+    resolvedAt: datetime | None = None
     decision: _Decision | None = None
 
 
 class _Artifact(_Doc):
-    artifactId: str  # noqa: N815
-    runId: str  # noqa: N815
+    artifactId: str
+    runId: str
     name: str
-    mediaType: str  # noqa: N815
+    mediaType: str
     size: int
     sha256: str
-    createdAt: datetime  # noqa: N815
+    createdAt: datetime
     content: str
 
 
 class _Ledger(_Doc):
-    runId: str  # noqa: N815
-    callKey: str  # noqa: N815
+    runId: str
+    callKey: str
     tool: str
     arguments: dict[str, Any]
     idempotent: bool
@@ -131,8 +131,8 @@ class _Ledger(_Doc):
     attempt: int
     result: Any = None
     error: dict[str, Any] | None = None
-    startedAt: datetime  # noqa: N815
-    endedAt: datetime | None = None  # noqa: N815
+    startedAt: datetime
+    endedAt: datetime | None = None
 
 
 class _Attempt(_Doc):
@@ -140,8 +140,8 @@ class _Attempt(_Doc):
     reason: str
     outcome: str | None = None
     error: dict[str, Any] | None = None
-    startedAt: datetime  # noqa: N815
-    endedAt: datetime | None = None  # noqa: N815
+    startedAt: datetime
+    endedAt: datetime | None = None
 
 
 class ExportDocument(_Doc):
@@ -149,7 +149,7 @@ class ExportDocument(_Doc):
 
     format: Literal["stable-harness.run-export"]
     version: Literal[1]
-    exportedAt: str  # noqa: N815
+    exportedAt: str
     run: _Run
     session: _Session
     events: list[_Event]

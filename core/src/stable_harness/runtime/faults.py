@@ -1,7 +1,8 @@
 """Deterministic crash points for crash tests (the way SQLite's test VFS injects faults).
 
 Set ``STABLE_HARNESS_CRASH_AT`` to a point name (optionally ``point:detail``, e.g.
-``tool-executed:send_email``) and the process kills itself with SIGKILL when it reaches it, so tests can stop a run at an exact place instead of guessing timings.
+``tool-executed:send_email``) and the process kills itself with SIGKILL when it reaches it,
+so tests can stop a run at an exact place instead of guessing timings.
 Points: ``tool-intent-recorded`` (the ledger holds the intent; the tool has not run),
 ``tool-executed`` (the tool returned; its result is not stored), ``run-completing`` (the
 output is known; the run is not yet marked completed).

@@ -6,6 +6,7 @@ queue drops events for that sink only and counts them; failures are reported thr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -109,7 +110,7 @@ class SinkFanout:
 
 
 def _deliver(sink: EventSink, batch: list[Event]) -> list[tuple[Event, BaseException]]:
-    errors = []
+    errors: list[tuple[Event, BaseException]] = []
     for event in batch:
         try:
             sink.handle(event.to_dict())
@@ -119,7 +120,5 @@ def _deliver(sink: EventSink, batch: list[Event]) -> list[tuple[Event, BaseExcep
 
 
 def _close(sink: EventSink) -> None:
-    try:
+    with contextlib.suppress(Exception):  # best effort; the store already holds every event
         sink.close()
-    except Exception:  # closing is best effort; the store already holds every event
-        pass

@@ -63,9 +63,13 @@ class SyncRuntime:
     def events(self, run_id: str, after: int = 0, **kwargs: Any) -> Iterator[Event]:
         """Blocking iterator over :meth:`Runtime.events`."""
         stream = self.runtime.events(run_id, after, **kwargs)
+
+        async def step() -> Event:
+            return await stream.__anext__()
+
         while True:
             try:
-                yield self._call(stream.__anext__())
+                yield self._call(step())
             except StopAsyncIteration:
                 return
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-import re
 import time
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
@@ -35,24 +33,26 @@ from stable_harness.runs.models import (
     Run,
     RunRequest,
     Session,
-    ToolCallRequest,
     iso,
     new_id,
 )
 from stable_harness.runs.states import IN_FLIGHT, RunStatus
+from stable_harness.runtime.admission import (
+    check_tool_allowed,
+    resolve_agent,
+    validate_request,
+)
+from stable_harness.runtime.assembly import make_sinks, make_store
 from stable_harness.runtime.bus import EventBus, wait_signal
 from stable_harness.runtime.execution import ActiveRun, Executor
 from stable_harness.runtime.leases import new_owner_id, owner_is_dead
 from stable_harness.runtime.settings import RunSettings
 from stable_harness.runtime.sinks import EventSink, SinkFanout
-from stable_harness.runtime.tools import LoadedTool, ToolNotAvailableError
+from stable_harness.runtime.tools import LoadedTool
 from stable_harness.runtime.writer import EventWriter
 from stable_harness.store.contract import DuplicateRunError, PendingEvent, RunStore, WriteBatch
-from stable_harness.workspace.diagnostics import did_you_mean
 from stable_harness.workspace.model import Workspace
 
-SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
-MAX_KEY_LENGTH = 255
 STREAM_POLL_SECONDS = 0.1
 Until = Literal["terminal", "settled"]
 
@@ -90,7 +90,7 @@ class Runtime:
             workspace, environ=environ)
         store = make_store(ws)
         await store.open()
-        runtime = cls(ws, store, _make_sinks(ws))
+        runtime = cls(ws, store, make_sinks(ws))
         runtime.writer.start()
         runtime.sinks.start()
         runtime._keeper = asyncio.get_running_loop().create_task(runtime._keep(recover),
@@ -135,8 +135,8 @@ class Runtime:
         if not isinstance(request, RunRequest):
             request = RunRequest(request, **fields)
         self._check_open()
-        agent = self._agent_name(request.agent)
-        self._validate(request, agent)
+        agent = resolve_agent(self.workspace, request.agent)
+        validate_request(self.workspace, request, agent)
         if request.idempotency_key is not None:
             existing = await self._idempotent(request, agent)
             if existing is not None:
@@ -151,42 +151,6 @@ class Runtime:
         """Start a run and wait for it: until it is terminal, or also parked (``settled``)."""
         started = await self.start(request, **fields)
         return await self.wait(started.id, until=until, timeout=timeout)
-
-    def _agent_name(self, agent: str | None) -> str:
-        agents = sorted(self.workspace.agents)
-        if agent is None:
-            if len(agents) == 1:
-                return agents[0]
-            raise InvalidRequestError(
-                "this workspace has several agents; name one with `agent` "
-                f"(available: {', '.join(agents) or 'none'})")
-        if agent not in self.workspace.agents:
-            hint = did_you_mean(agent, agents)
-            raise NotFoundError(f"unknown agent '{agent}' (available: "
-                                f"{', '.join(agents) or 'none'}){'; ' + hint if hint else ''}")
-        return agent
-
-    def _validate(self, request: RunRequest, agent: str) -> None:
-        try:
-            json.dumps([request.input, request.metadata], allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise InvalidRequestError(f"input and metadata must be JSON values: {exc}") from None
-        if not isinstance(request.metadata, dict):
-            raise InvalidRequestError("metadata must be an object")
-        if request.session_id is not None and not SESSION_ID_PATTERN.match(request.session_id):
-            raise InvalidRequestError(
-                f"invalid session id {request.session_id!r}: use 1-128 letters, digits, "
-                "'_', '.', ':' or '-', starting with a letter or digit")
-        key = request.idempotency_key
-        if key is not None and not (isinstance(key, str) and 0 < len(key) <= MAX_KEY_LENGTH):
-            raise InvalidRequestError(f"idempotency key must be 1-{MAX_KEY_LENGTH} characters")
-        if request.timeout_seconds is not None and not request.timeout_seconds > 0:
-            raise InvalidRequestError("timeoutSeconds must be greater than 0")
-        call = request.tool_call
-        if call is not None:
-            if not isinstance(call.arguments, dict):
-                raise InvalidRequestError("toolCall.arguments must be an object")
-            self._allowed_tool(agent, call.name)
 
     async def _idempotent(self, request: RunRequest, agent: str) -> Run | None:
         assert request.idempotency_key is not None
@@ -316,18 +280,9 @@ class Runtime:
         record = self.workspace.plugins.registry(Slot.BACKEND).get(spec.doc.spec.backend).record
         return record.capabilities.get("resume", Support.UNSUPPORTED) != Support.UNSUPPORTED
 
-    def _allowed_tool(self, agent: str, name: str) -> None:
-        allowed = self.workspace.agents[agent].doc.spec.tools
-        if name not in allowed:
-            hint = did_you_mean(name, allowed)
-            raise ToolNotAvailableError(name, {
-                "code": "unknown_tool", "types": [],
-                "message": f"agent '{agent}' has no tool '{name}' (its tools: "
-                f"{', '.join(allowed) or 'none'}){'; ' + hint if hint else ''}"})
-
     def resolve_tool(self, agent: str, name: str) -> LoadedTool:
         """Load tool ``name`` for ``agent`` (raises a model-readable error when not allowed)."""
-        self._allowed_tool(agent, name)
+        check_tool_allowed(self.workspace, agent, name)
         if name not in self._tools:
             spec = self.workspace.tools[name].doc.spec
             record = self.workspace.plugins.registry(Slot.TOOL_REGISTRY).get(spec.registry).record
@@ -630,22 +585,4 @@ def _decision_kind(decision: DecisionKind | str) -> DecisionKind:
             f"unknown decision {decision!r}: use approve, edit or reject") from None
 
 
-def make_store(ws: Workspace) -> RunStore:
-    """The workspace's run store (not yet opened)."""
-    ref = ws.runtime.store
-    record = ws.plugins.registry(Slot.RUN_STORE).get(ref.use).record
-    config = record.config_class().model_validate(ref.config)
-    store: RunStore = record.load_factory()(config, base=ws.root)
-    return store
-
-
-def _make_sinks(ws: Workspace) -> list[tuple[str, EventSink]]:
-    sinks = []
-    for ref in ws.runtime.event_sinks:
-        record = ws.plugins.registry(Slot.EVENT_SINK).get(ref.use).record
-        config = record.config_class().model_validate(ref.config)
-        sinks.append((ref.use, record.load_factory()(config, base=ws.root)))
-    return sinks
-
-
-__all__ = ["Runtime", "ToolCallRequest"]
+__all__ = ["Runtime", "make_store"]

@@ -1,0 +1,66 @@
+"""Admission of requests: which agent, and whether the request is well-formed. A request
+refused here has changed nothing in the store."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from stable_harness.errors import InvalidRequestError, NotFoundError
+from stable_harness.runs.models import RunRequest
+from stable_harness.runtime.tools import ToolNotAvailableError
+from stable_harness.workspace.diagnostics import did_you_mean
+from stable_harness.workspace.model import Workspace
+
+SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
+MAX_KEY_LENGTH = 255
+
+
+def resolve_agent(workspace: Workspace, agent: str | None) -> str:
+    """The agent a request names; the only agent when it names none."""
+    agents = sorted(workspace.agents)
+    if agent is None:
+        if len(agents) == 1:
+            return agents[0]
+        raise InvalidRequestError(
+            "this workspace has several agents; name one with `agent` "
+            f"(available: {', '.join(agents) or 'none'})")
+    if agent not in workspace.agents:
+        hint = did_you_mean(agent, agents)
+        raise NotFoundError(f"unknown agent '{agent}' (available: "
+                            f"{', '.join(agents) or 'none'}){'; ' + hint if hint else ''}")
+    return agent
+
+def validate_request(workspace: Workspace, request: RunRequest, agent: str) -> None:
+    """Raise :class:`InvalidRequestError` for a malformed request."""
+    try:
+        json.dumps([request.input, request.metadata], allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidRequestError(f"input and metadata must be JSON values: {exc}") from None
+    if not isinstance(request.metadata, dict):
+        raise InvalidRequestError("metadata must be an object")
+    if request.session_id is not None and not SESSION_ID_PATTERN.match(request.session_id):
+        raise InvalidRequestError(
+            f"invalid session id {request.session_id!r}: use 1-128 letters, digits, "
+            "'_', '.', ':' or '-', starting with a letter or digit")
+    key = request.idempotency_key
+    if key is not None and not (isinstance(key, str) and 0 < len(key) <= MAX_KEY_LENGTH):
+        raise InvalidRequestError(f"idempotency key must be 1-{MAX_KEY_LENGTH} characters")
+    if request.timeout_seconds is not None and not request.timeout_seconds > 0:
+        raise InvalidRequestError("timeoutSeconds must be greater than 0")
+    call = request.tool_call
+    if call is not None:
+        if not isinstance(call.arguments, dict):
+            raise InvalidRequestError("toolCall.arguments must be an object")
+        check_tool_allowed(workspace, agent, call.name)
+
+
+def check_tool_allowed(workspace: Workspace, agent: str, name: str) -> None:
+    """Raise a model-readable error unless ``agent`` may call tool ``name``."""
+    allowed = workspace.agents[agent].doc.spec.tools
+    if name not in allowed:
+        hint = did_you_mean(name, allowed)
+        raise ToolNotAvailableError(name, {
+            "code": "unknown_tool", "types": [],
+            "message": f"agent '{agent}' has no tool '{name}' (its tools: "
+            f"{', '.join(allowed) or 'none'}){'; ' + hint if hint else ''}"})

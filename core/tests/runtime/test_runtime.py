@@ -262,6 +262,7 @@ async def test_failing_sink_never_fails_the_run(tmp_path: Path,
         health = await rt.store.sink_health()
         assert health["jsonl"]["failures"] >= 1
         assert "IsADirectoryError" in health["jsonl"]["lastError"]
+        assert rt.sink_health()["jsonl"]["failures"] >= 1
 
 
 async def test_jsonl_sink_receives_every_event(tmp_path: Path,

@@ -32,7 +32,12 @@ from stable_harness.runs.models import (
     ToolCallRequest,
 )
 from stable_harness.runs.states import IN_FLIGHT, RunStatus
-from stable_harness.store.contract import DuplicateRunError, PendingEvent, WriteBatch
+from stable_harness.store.contract import (
+    DuplicateRunError,
+    PendingEvent,
+    RunPatch,
+    WriteBatch,
+)
 
 RUN_COLUMNS = (
     "id", "session_id", "agent", "status", "input", "metadata", "tool_call", "idempotency_key",
@@ -225,7 +230,7 @@ class SqliteRunStore:
                 Event(run_id, run.last_seq + i, p.type, run.session_id, stamp, p.payload,
                       p.parent_id)
                 for i, p in enumerate(events, start=1)]
-            batch = WriteBatch(patches=[_patch(run_id, fields)], events=stored_events,
+            batch = WriteBatch(patches=[RunPatch(run_id, fields)], events=stored_events,
                                approvals=[approval] if approval else [])
             self._apply(conn, batch)
             updated = self._get_run(conn, run_id)
@@ -377,8 +382,3 @@ class SqliteRunStore:
         rows = self.conn.execute("SELECT * FROM sink_health ORDER BY sink")
         return {r[0]: {"failures": r[1], "lastError": r[2], "lastAt": r[3]} for r in rows}
 
-
-def _patch(run_id: str, fields: dict[str, Any]) -> Any:
-    from stable_harness.store.contract import RunPatch
-
-    return RunPatch(run_id, fields)

@@ -7,7 +7,6 @@ publishes more for their run; a short poll interval covers runs driven by anothe
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 
 class EventBus:
@@ -15,7 +14,6 @@ class EventBus:
 
     def __init__(self) -> None:
         self._signals: dict[str, asyncio.Event] = {}
-        self.listeners: list[Callable[[str], None]] = []
 
     def signal(self, run_id: str) -> asyncio.Event:
         """The wake-up signal of ``run_id`` (take it *before* reading, then wait on it)."""
@@ -30,8 +28,6 @@ class EventBus:
             event = self._signals.pop(run_id, None)
             if event is not None:
                 event.set()
-            for listener in self.listeners:
-                listener(run_id)
 
 
 async def wait_signal(signal: asyncio.Event, timeout: float) -> None:

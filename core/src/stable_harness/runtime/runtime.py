@@ -46,6 +46,7 @@ from stable_harness.runtime.assembly import make_sinks, make_store
 from stable_harness.runtime.bus import EventBus, wait_signal
 from stable_harness.runtime.execution import ActiveRun, Executor
 from stable_harness.runtime.leases import new_owner_id, owner_is_dead
+from stable_harness.runtime.recovery import keep_leases, recover_orphans
 from stable_harness.runtime.settings import RunSettings
 from stable_harness.runtime.sinks import EventSink, SinkFanout
 from stable_harness.runtime.tools import LoadedTool
@@ -93,7 +94,7 @@ class Runtime:
         runtime = cls(ws, store, make_sinks(ws))
         runtime.writer.start()
         runtime.sinks.start()
-        runtime._keeper = asyncio.get_running_loop().create_task(runtime._keep(recover),
+        runtime._keeper = asyncio.get_running_loop().create_task(keep_leases(runtime, recover),
                                                                  name="lease-keeper")
         if recover:
             await runtime.recover()
@@ -472,71 +473,7 @@ class Runtime:
     async def recover(self) -> list[str]:
         """Take over in-flight runs nobody holds (lease expired, or owner process gone):
         resume them when their backend can, otherwise fail them with ``interrupted``."""
-        now = time.time()
-        candidates = {r.id: r for r in await self.store.orphans(now)}
-        for run in await self.store.list_runs(statuses={RunStatus.QUEUED, RunStatus.RUNNING},
-                                              limit=100_000):
-            if owner_is_dead(run.owner):
-                candidates[run.id] = run
-        recovered = []
-        for run in candidates.values():
-            if run.id in self._tasks:
-                continue
-            if await self._recover_one(run):
-                recovered.append(run.id)
-        return recovered
-
-    async def _recover_one(self, run: Run) -> bool:
-        if run.cancel_requested_at is not None:
-            return await self._cancel_unowned(run, "cancelled by request")
-        now = time.time()
-        horizon = float("inf") if owner_is_dead(run.owner) else now
-        claimed = await self.store.claim(run.id, self.owner, now + self.spec.lease_seconds,
-                                         horizon, {RunStatus.QUEUED, RunStatus.RUNNING})
-        if claimed is None:
-            return False
-        if claimed.status is RunStatus.QUEUED:
-            siblings = await self.store.list_runs(session_id=claimed.session_id,
-                                                  statuses={RunStatus.RUNNING,
-                                                            RunStatus.WAITING_APPROVAL})
-            if siblings:  # still behind another run of its session
-                await self.store.release(claimed.id, self.owner)
-                return False
-            self._launch(claimed, "start", None)
-        elif claimed.tool_call is not None or self._can_resume(claimed.agent):
-            self._launch(claimed, "recover", None)
-        else:
-            active = ActiveRun(self, claimed)
-            error = {"code": "interrupted", "message": "the process driving the run stopped "
-                     "and its backend cannot resume"}
-            await active.transition(
-                RunStatus.FAILED, EventType.RUN_FAILED,
-                {"runId": claimed.id, "sessionId": claimed.session_id, "error": error,
-                 "attempt": claimed.attempt},
-                error=error, ended_at=time.time(), owner=None, lease_expires_at=None)
-        return True
-
-    async def _keep(self, sweep: bool) -> None:
-        """Renew leases, act on cancels requested by other processes, and (when ``sweep``)
-        recover runs whose owner died while this process runs."""
-        last_renew = last_sweep = time.time()
-        while True:
-            await asyncio.sleep(self.spec.cancel_poll_seconds)
-            now = time.time()
-            try:
-                if self._tasks and now - last_renew >= self.spec.lease_seconds / 3:
-                    await self.store.renew(self.owner, now + self.spec.lease_seconds)
-                    last_renew = now
-                if self._tasks:
-                    for run_id in await self.store.cancel_requests(self.owner):
-                        if run_id in self._tasks:
-                            asyncio.get_running_loop().create_task(
-                                self._cancel_local(run_id, "cancelled by request"))
-                if sweep and now - last_sweep >= self.spec.lease_seconds:
-                    last_sweep = now
-                    await self.recover()
-            except StableHarnessError:  # a store hiccup must not end lease keeping
-                continue
+        return await recover_orphans(self)
 
     # -- publishing --------------------------------------------------------------------------
 

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
-from stable_harness.cli.init_cmd import scaffold_files
+
+PYTHON_WORKSPACE = Path(__file__).parent / "fixtures" / "python_workspace"
 
 
 def write_files(root: Path, files: Mapping[str, str | None]) -> Path:
@@ -26,11 +27,14 @@ def write_files(root: Path, files: Mapping[str, str | None]) -> Path:
 
 @pytest.fixture
 def scaffold(tmp_path: Path) -> Path:
-    """A copy of the ``stable-harness init`` workspace."""
+    """A workspace like ``stable-harness init``'s, on the built-in ``python`` backend so that
+    the core's tests need no backend plugin (``init`` itself writes a DeepAgents workspace)."""
     root = tmp_path / "ws"
     root.mkdir()
-    for name, text in scaffold_files().items():
-        (root / name).write_text(text, encoding="utf-8")
+    for path in PYTHON_WORKSPACE.iterdir():
+        if path.is_file():
+            (root / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (root / ".gitignore").write_text(".stable-harness/\n__pycache__/\n", encoding="utf-8")
     return root
 
 

@@ -95,13 +95,16 @@ CASES = [
         [("unknown-reference", "agents.yaml:10", "spec.tools[1]", "did you mean 'echo_tool'")]),
     Case("dangling-skill", {"agents.yaml": agent(
         "  backend: python\n  entrypoint: agents:orchestra\n  skills: [research]\n")},
-        [("unknown-reference", "agents.yaml:8", "spec.skills[0]", "none are defined")]),
+        [("unsupported-capability", "agents.yaml:8", "spec.skills", "compatibility-matrix"),
+         ("unknown-reference", "agents.yaml:8", "spec.skills[0]", "none are defined")]),
     Case("dangling-mcp-server", {"agents.yaml": agent(
         "  backend: python\n  entrypoint: agents:orchestra\n  mcpServers: [files]\n")},
-        [("unknown-reference", "agents.yaml:8", "spec.mcpServers[0]", "unknown McpServer")]),
+        [("unsupported-capability", "agents.yaml:8", "spec.mcpServers", "capability 'mcp'"),
+         ("unknown-reference", "agents.yaml:8", "spec.mcpServers[0]", "unknown McpServer")]),
     Case("dangling-memory", {"agents.yaml": agent(
         "  backend: python\n  entrypoint: agents:orchestra\n  memory: long-term\n")},
-        [("unknown-reference", "agents.yaml:8", "spec.memory", "unknown Memory 'long-term'")]),
+        [("unsupported-capability", "agents.yaml:8", "spec.memory", "cannot honour `memory`"),
+         ("unknown-reference", "agents.yaml:8", "spec.memory", "unknown Memory 'long-term'")]),
     Case("duplicate-name-across-files", {"more-tools.yaml": """
         apiVersion: stable-harness.dev/v1
         kind: Tool
@@ -124,7 +127,7 @@ CASES = [
         metadata: {name: app}
         spec:
           plugins:
-            enable: [langgraph]
+            enable: [no-such-plugin]
         """}, [("unknown-plugin", "runtime.yaml:6", "spec.plugins.enable[0]", "not installed")]),
     Case("unknown-backend", {"agents.yaml": agent("  backend: pyhton\n")},
          [("unknown-plugin", "agents.yaml:6", "spec.backend", "did you mean 'python'")]),
@@ -133,9 +136,9 @@ CASES = [
         kind: Model
         metadata: {name: default}
         spec:
-          provider: anthropic
+          provider: mistral
         """}, [("unknown-plugin", "models.yaml:5", "spec.provider",
-                "pip install stable-harness-anthropic")]),
+                "pip install stable-harness-mistral")]),
     Case("unknown-event-sink", {"runtime.yaml": """
         apiVersion: stable-harness.dev/v1
         kind: Runtime

@@ -17,7 +17,7 @@ and failing it with ``interrupted``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -25,16 +25,41 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 if TYPE_CHECKING:
     from stable_harness.runs.models import Decision
     from stable_harness.runtime.context import RunContext
+    from stable_harness.runtime.tools import LoadedTool
     from stable_harness.workspace.kinds import AgentSpec
+    from stable_harness.workspace.model import Workspace
+
+
+def _no_model(name: str) -> Any:
+    raise LookupError(f"no model '{name}' is available to this agent")
+
+
+def _no_tool(agent: str, name: str) -> LoadedTool:
+    raise LookupError(f"no tool '{name}' is available to agent '{agent}'")
 
 
 @dataclass(frozen=True)
 class AgentBinding:
-    """What a backend knows about the agent it serves."""
+    """What a backend knows about the agent it serves, and the runtime services it may use.
+
+    :param name: the agent's name.
+    :param spec: its validated ``Agent.spec``.
+    :param root: the workspace folder (for import paths and relative files).
+    :param state_dir: where the backend may keep its own state (e.g. checkpoints), next to
+        the run store.
+    :param model: ``model(name)`` builds the chat model of a workspace ``Model``.
+    :param tool: ``tool(agent, name)`` loads a workspace tool the agent may call (its schema
+        and description; calls go through :meth:`RunContext.call_tool`).
+    :param workspace: the whole loaded workspace (subagents, skills, …), when available.
+    """
 
     name: str
     spec: AgentSpec
     root: Path
+    state_dir: Path | None = None
+    model: Callable[[str], Any] = _no_model
+    tool: Callable[[str, str], LoadedTool] = _no_tool
+    workspace: Workspace | None = None
 
 
 class BackendEvent:
@@ -96,6 +121,61 @@ class Interrupt(BackendEvent):
 
 
 @dataclass(frozen=True)
+class ToolStarted(BackendEvent):
+    """The framework started a tool of its own (not a workspace tool, which the runtime
+    reports itself) (``harness.tool.started`` with ``source: upstream``)."""
+
+    call_id: str
+    tool: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ToolFinished(BackendEvent):
+    """A framework tool finished (``harness.tool.completed`` / ``harness.tool.failed``)."""
+
+    call_id: str
+    tool: str
+    result: Any = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanUpdated(BackendEvent):
+    """The agent wrote its plan (e.g. DeepAgents ``write_todos``) (``harness.plan.updated``)."""
+
+    items: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class DelegationStarted(BackendEvent):
+    """Work was handed to a subagent (``harness.delegation.started``)."""
+
+    call_id: str
+    agent: str
+    task: str
+
+
+@dataclass(frozen=True)
+class DelegationCompleted(BackendEvent):
+    """A subagent returned (``harness.delegation.completed``)."""
+
+    call_id: str
+    agent: str
+    output: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class FileChanged(BackendEvent):
+    """The agent wrote or edited a file of its file system (``harness.file.changed``)."""
+
+    path: str
+    operation: str
+    call_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Result(BackendEvent):
     """The run's result; ``None`` means "the output text streamed so far"."""
 
@@ -117,3 +197,10 @@ class BackendAdapter(Protocol):
     async def cancel(self, ctx: RunContext) -> None:
         """Stop work outside the running task, if any (the task itself is cancelled)."""
         ...
+
+
+async def close_adapter(adapter: object) -> None:
+    """Call an adapter's optional ``aclose()`` (connections it opened, e.g. a checkpointer)."""
+    close = getattr(adapter, "aclose", None)
+    if close is not None:
+        await close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -52,11 +53,34 @@ class SqliteStoreConfig(PluginConfig):
         "FULL", description="SQLite `synchronous` in WAL mode: FULL also survives power loss.")
 
 
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+PLACEHOLDERS = ("input", "last_tool_result", "turn")
+
+
+def _check_placeholders(value: Any) -> None:
+    if isinstance(value, str):
+        for name in PLACEHOLDER.findall(value):
+            if name not in PLACEHOLDERS:
+                raise ValueError(f"unknown placeholder {{{{ {name} }}}}; use one of "
+                                 + ", ".join(f"{{{{ {p} }}}}" for p in PLACEHOLDERS))
+    elif isinstance(value, list):
+        for item in value:
+            _check_placeholders(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _check_placeholders(item)
+
+
 class ScriptedToolCall(PluginConfig):
     """A tool call the model makes."""
 
     name: str = Field(min_length=1, description="Tool name.")
     args: dict[str, Any] = Field(default_factory=dict, description="Arguments (templated).")
+
+    @model_validator(mode="after")
+    def _known_placeholders(self) -> ScriptedToolCall:
+        _check_placeholders(self.args)
+        return self
 
 
 class ScriptedTurn(PluginConfig):
@@ -69,6 +93,7 @@ class ScriptedTurn(PluginConfig):
     def _not_empty(self) -> ScriptedTurn:
         if self.text is None and not self.tool_calls:
             raise ValueError("a turn needs `text`, `toolCalls`, or both")
+        _check_placeholders(self.text)
         return self
 
 

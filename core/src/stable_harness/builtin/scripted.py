@@ -17,7 +17,7 @@ def stable_harness_register_model_providers() -> Sequence[ModelProviderRecord]:
     return [
         ModelProviderRecord(
             name="scripted",
-            factory="stable_harness.builtin.scripted_model:ScriptedChatModel",
+            factory="stable_harness.builtin.scripted_model:make_scripted_model",
             summary="Deterministic offline model that plays back a script from YAML",
             config_model="stable_harness.builtin.config:ScriptedModelConfig",
             capabilities={"tool_calling": Support.NATIVE, "streaming": Support.NATIVE},

@@ -79,12 +79,14 @@ def build_app() -> typer.Typer:
     app.command("recover")(runs_cmd.recover)
     app.command("export")(exchange_cmd.export)
     app.command("import")(exchange_cmd.import_)
-    inspect = typer.Typer(help="Inspect runs, sessions and approvals.", no_args_is_help=True,
+    inspect = typer.Typer(help="Inspect runs, sessions, approvals and agents.",
+                          no_args_is_help=True,
                           rich_markup_mode=None)
     inspect.command("runs")(inspect_cmd.runs)
     inspect.command("sessions")(inspect_cmd.sessions)
     inspect.command("approvals")(inspect_cmd.approvals)
     inspect.command("run")(inspect_cmd.run)
+    inspect.command("agent")(inspect_cmd.agent)
     app.add_typer(inspect, name="inspect")
     plugins = typer.Typer(help="Inspect installed plugins.", no_args_is_help=True,
                           rich_markup_mode=None)

@@ -142,3 +142,31 @@ def _show_run(detail: dict[str, Any]) -> None:
         rows.append([e["seq"], e["timestamp"][11:23], e["type"].removeprefix("harness."),
                      describe(event)])
     _table(["seq", "time", "event", "detail"], rows, "timeline")
+
+
+def agent(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="Agent name (default: the default agent).")
+                    ] = None,
+    graph: Annotated[bool, typer.Option("--graph", help="Draw its graph as Mermaid.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """One agent: backend, model, tools, subagents, capabilities, and (--graph) its graph."""
+
+    async def body(rt: Runtime) -> dict[str, Any]:
+        return rt.describe_agent(name, graph=graph)
+
+    info = with_runtime(ctx.obj.workspace, body, as_json=as_json)
+    if as_json:
+        print_json(info)
+        return
+    out = console()
+    out.print(f"[bold]{info['agent']}[/] on backend [bold]{info['backend']}[/]"
+              + (f": {info['description']}" if info["description"] else ""))
+    for key in ("model", "tools", "subagents", "skills", "graph"):
+        value = info[key]
+        if value:
+            out.print(f"  {key}: {', '.join(value) if isinstance(value, list) else value}")
+    out.print("  capabilities: " + ", ".join(f"{k}={v}" for k, v in info["capabilities"].items()))
+    if graph:
+        print(info["mermaid"])

@@ -35,6 +35,10 @@ class EventType(StrEnum):
     APPROVAL_REQUESTED = "harness.approval.requested"
     APPROVAL_RESOLVED = "harness.approval.resolved"
     ARTIFACT_RECORDED = "harness.artifact.recorded"
+    PLAN_UPDATED = "harness.plan.updated"
+    DELEGATION_STARTED = "harness.delegation.started"
+    DELEGATION_COMPLETED = "harness.delegation.completed"
+    FILE_CHANGED = "harness.file.changed"
     CUSTOM = "harness.custom"
     SINK_FAILED = "harness.sink.failed"
 
@@ -66,7 +70,9 @@ CATALOGUE: dict[EventType, tuple[str, tuple[str, ...]]] = {
     EventType.STEP_BLOCKED: ("A step cannot proceed; the run ends `blocked`.",
                              ("runId", "stepId", "reason")),
     EventType.OUTPUT_DELTA: ("A piece of the run's output text.", ("runId", "text")),
-    EventType.TOOL_STARTED: ("A tool call was recorded in the ledger and is executing.",
+    EventType.TOOL_STARTED: ("A tool call was recorded in the ledger and is executing; "
+                             "`source: upstream` marks a tool of the framework itself "
+                             "(observed, not in the ledger).",
                              ("runId", "callId", "tool", "arguments")),
     EventType.TOOL_COMPLETED: ("A tool call returned.", ("runId", "callId", "tool", "result")),
     EventType.TOOL_FAILED: ("A tool call raised or timed out.",
@@ -77,6 +83,14 @@ CATALOGUE: dict[EventType, tuple[str, tuple[str, ...]]] = {
                                   ("runId", "approvalId", "decision", "message", "arguments")),
     EventType.ARTIFACT_RECORDED: ("The run stored a file-like result.",
                                   ("runId", "artifactId", "name", "mediaType", "size", "sha256")),
+    EventType.PLAN_UPDATED: ("The agent wrote or revised its plan (DeepAgents `write_todos`).",
+                             ("runId", "items")),
+    EventType.DELEGATION_STARTED: ("Work was handed to a subagent (DeepAgents `task`).",
+                                   ("runId", "callId", "agent", "task")),
+    EventType.DELEGATION_COMPLETED: ("A subagent returned its result (or failed).",
+                                     ("runId", "callId", "agent", "output", "error")),
+    EventType.FILE_CHANGED: ("The agent wrote or edited a file of its file system.",
+                             ("runId", "path", "operation", "callId")),
     EventType.CUSTOM: ("An event the agent emitted itself.", ("runId", "name", "data")),
     EventType.SINK_FAILED: ("An event sink raised; the run is unaffected.",
                             ("runId", "sink", "error")),

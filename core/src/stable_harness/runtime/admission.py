@@ -17,13 +17,15 @@ MAX_KEY_LENGTH = 255
 
 
 def resolve_agent(workspace: Workspace, agent: str | None) -> str:
-    """The agent a request names; the only agent when it names none."""
+    """The agent a request names; else the Runtime's ``defaultAgent``, else the only one."""
     agents = sorted(workspace.agents)
+    agent = agent or workspace.runtime.default_agent
     if agent is None:
         if len(agents) == 1:
             return agents[0]
         raise InvalidRequestError(
-            "this workspace has several agents; name one with `agent` "
+            "this workspace has several agents; name one with `agent` (or set Runtime "
+            "spec.defaultAgent) "
             f"(available: {', '.join(agents) or 'none'})")
     if agent not in workspace.agents:
         hint = did_you_mean(agent, agents)
@@ -56,11 +58,28 @@ def validate_request(workspace: Workspace, request: RunRequest, agent: str) -> N
 
 
 def check_tool_allowed(workspace: Workspace, agent: str, name: str) -> None:
-    """Raise a model-readable error unless ``agent`` may call tool ``name``."""
-    allowed = workspace.agents[agent].doc.spec.tools
+    """Raise a model-readable error unless ``agent`` may call tool ``name``: its own tools
+    and those of its subagents (which run inside its runs)."""
+    allowed = agent_tools(workspace, agent)
     if name not in allowed:
         hint = did_you_mean(name, allowed)
         raise ToolNotAvailableError(name, {
             "code": "unknown_tool", "types": [],
             "message": f"agent '{agent}' has no tool '{name}' (its tools: "
             f"{', '.join(allowed) or 'none'}){'; ' + hint if hint else ''}"})
+
+
+def agent_tools(workspace: Workspace, agent: str) -> list[str]:
+    """Tools of ``agent`` and, transitively, of its subagents, in declaration order."""
+    seen: set[str] = set()
+    out: list[str] = []
+    pending = [agent]
+    while pending:
+        name = pending.pop(0)
+        entry = workspace.agents.get(name)
+        if name in seen or entry is None:
+            continue
+        seen.add(name)
+        out.extend(t for t in entry.doc.spec.tools if t not in out)
+        pending.extend(entry.doc.spec.subagents)
+    return out

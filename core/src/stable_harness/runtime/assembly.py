@@ -1,9 +1,16 @@
-"""Building a runtime's parts from the workspace: its run store and its event sinks."""
+"""Building a runtime's parts from the workspace: run store, event sinks, chat models."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from stable_harness.backends.contract import AgentBinding, BackendAdapter
+from stable_harness.errors import NotFoundError, PluginError
 from stable_harness.records import Slot
 from stable_harness.runtime.sinks import EventSink
+from stable_harness.runtime.tools import LoadedTool
 from stable_harness.store.contract import RunStore
 from stable_harness.workspace.model import Workspace
 
@@ -24,3 +31,54 @@ def make_sinks(ws: Workspace) -> list[tuple[str, EventSink]]:
         config = record.config_class().model_validate(ref.config)
         sinks.append((ref.use, record.load_factory()(config, base=ws.root)))
     return sinks
+
+
+def make_model(ws: Workspace, name: str) -> Any:
+    """Build the chat model of ``Model`` ``name`` with its provider's factory, called as
+    ``factory(config, name=<Model name>, model=<spec.model>)``."""
+    entry = ws.models.get(name)
+    if entry is None:
+        raise NotFoundError(f"model '{name}' is not in this workspace")
+    spec = entry.doc.spec
+    record = ws.plugins.registry(Slot.MODEL_PROVIDER).get(spec.provider).record
+    config = record.config_class().model_validate(spec.config)
+    try:
+        return record.load_factory()(config, name=name, model=spec.model)
+    except (PluginError, NotFoundError):
+        raise
+    except ImportError as exc:
+        raise PluginError(f"model '{name}' (provider '{spec.provider}'): {exc}") from exc
+
+
+def state_dir(ws: Workspace) -> Path:
+    """Where backends keep their own state (LangGraph checkpoints…): next to a file-based run
+    store, else ``.stable-harness`` in the workspace."""
+    path = ws.runtime.store.config.get("path")
+    if isinstance(path, str) and path:
+        return (ws.root / path).parent
+    return ws.root / ".stable-harness"
+
+
+def load_tool(ws: Workspace, name: str) -> LoadedTool:
+    """Load workspace tool ``name`` through its registry."""
+    spec = ws.tools[name].doc.spec
+    record = ws.plugins.registry(Slot.TOOL_REGISTRY).get(spec.registry).record
+    loaded = record.create(spec.config).load(name, spec, ws.root)
+    return LoadedTool(name, loaded.function, loaded.parameters, loaded.description,
+                      "idempotent" in spec.tags or "read-only" in spec.tags,
+                      spec.timeout_seconds)
+
+
+def make_adapter(ws: Workspace, agent: str,
+                 tool: Callable[[str, str], LoadedTool]) -> BackendAdapter:
+    """Build the backend adapter of ``agent``: ``factory(options, agent=AgentBinding)``."""
+    entry = ws.agents.get(agent)
+    if entry is None:
+        raise NotFoundError(f"agent '{agent}' is not in this workspace")
+    spec = entry.doc.spec
+    record = ws.plugins.registry(Slot.BACKEND).get(spec.backend).record
+    options = record.config_class().model_validate(spec.options)
+    binding = AgentBinding(agent, spec, ws.root, state_dir=state_dir(ws),
+                           model=lambda name: make_model(ws, name), tool=tool, workspace=ws)
+    adapter: BackendAdapter = record.load_factory()(options, agent=binding)
+    return adapter

@@ -20,10 +20,16 @@ from typing import TYPE_CHECKING, Any
 from stable_harness.backends.contract import (
     BackendEvent,
     Custom,
+    DelegationCompleted,
+    DelegationStarted,
+    FileChanged,
     OutputDelta,
+    PlanUpdated,
     StepBlocked,
     StepCompleted,
     StepStarted,
+    ToolFinished,
+    ToolStarted,
 )
 from stable_harness.runs.events import EventType
 from stable_harness.runs.models import Approval, Artifact, Decision, LedgerEntry, Run, new_id
@@ -123,6 +129,13 @@ class RunContext:
         self._ordinal += 1
         return None if self._ordinal <= self._replay.max_ordinal else self._ordinal
 
+    def resume_natively(self) -> None:
+        """Declare that this activation continues from the backend's own saved state (a
+        LangGraph checkpoint) instead of replaying from the top: every event from here on is
+        new, so none is suppressed as a replay. Tool calls keyed by the backend's own ids
+        still return recorded outcomes from the ledger."""
+        self._ordinal = max(self._ordinal, self._replay.max_ordinal)
+
     def skip_ordinals(self, count: int) -> None:
         """Advance past ``count`` events a replayed side effect would have written."""
         self._ordinal += count
@@ -162,9 +175,15 @@ class RunContext:
 
     # -- services ---------------------------------------------------------------------------
 
-    async def call_tool(self, name: str, arguments: dict[str, Any] | None = None) -> Any:
-        """Call a workspace tool through the runtime (ledger, timeout, events)."""
-        return await self._active.tools.call(self, name, dict(arguments or {}))
+    async def call_tool(self, name: str, arguments: dict[str, Any] | None = None, *,
+                        key: str | None = None) -> Any:
+        """Call a workspace tool through the runtime (ledger, timeout, events).
+
+        ``key`` identifies the call in the tool-call ledger; give the framework's own call id
+        (e.g. a LangChain ``tool_call_id``) when the framework may repeat the call after a
+        resume, so the recorded outcome is returned instead of running the tool again.
+        Without it, calls are numbered in order (the replay rule of the module docstring)."""
+        return await self._active.tools.call(self, name, dict(arguments or {}), key=key)
 
     async def request_approval(self, action: dict[str, Any], reason: str, *,
                                requester: str = "agent", key: str | None = None) -> Decision:
@@ -208,4 +227,31 @@ def _map(event: BackendEvent) -> tuple[str, dict[str, Any]]:
                                         **event.data}
     if isinstance(event, Custom):
         return EventType.CUSTOM, {"name": event.name, "data": event.data}
+    return _map_observed(event)
+
+
+def _map_observed(event: BackendEvent) -> tuple[str, dict[str, Any]]:
+    """Events of work the framework does itself, which the runtime observes."""
+    if isinstance(event, ToolStarted):
+        return EventType.TOOL_STARTED, {"callId": event.call_id, "tool": event.tool,
+                                        "arguments": event.arguments, "source": "upstream"}
+    if isinstance(event, ToolFinished):
+        if event.error is not None:
+            return EventType.TOOL_FAILED, {
+                "callId": event.call_id, "tool": event.tool, "source": "upstream",
+                "error": {"code": "error", "message": event.error, "types": []}}
+        return EventType.TOOL_COMPLETED, {"callId": event.call_id, "tool": event.tool,
+                                          "result": event.result, "source": "upstream"}
+    if isinstance(event, PlanUpdated):
+        return EventType.PLAN_UPDATED, {"items": event.items}
+    if isinstance(event, DelegationStarted):
+        return EventType.DELEGATION_STARTED, {"callId": event.call_id, "agent": event.agent,
+                                              "task": event.task}
+    if isinstance(event, DelegationCompleted):
+        return EventType.DELEGATION_COMPLETED, {
+            "callId": event.call_id, "agent": event.agent, "output": event.output,
+            "error": event.error}
+    if isinstance(event, FileChanged):
+        return EventType.FILE_CHANGED, {"path": event.path, "operation": event.operation,
+                                        "callId": event.call_id}
     raise TypeError(f"cannot emit {type(event).__name__} as an event")

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from stable_harness.backends.contract import AgentBinding, BackendAdapter
+from stable_harness.backends.contract import BackendAdapter, close_adapter
 from stable_harness.errors import (
     ConflictError,
     InvalidRequestError,
@@ -42,9 +42,10 @@ from stable_harness.runtime.admission import (
     resolve_agent,
     validate_request,
 )
-from stable_harness.runtime.assembly import make_sinks, make_store
+from stable_harness.runtime.assembly import load_tool, make_adapter, make_sinks, make_store
 from stable_harness.runtime.bus import EventBus, wait_signal
 from stable_harness.runtime.execution import ActiveRun, Executor
+from stable_harness.runtime.introspect import agent_mermaid, describe_agent
 from stable_harness.runtime.leases import new_owner_id, owner_is_dead
 from stable_harness.runtime.recovery import keep_leases, recover_orphans
 from stable_harness.runtime.settings import RunSettings
@@ -120,6 +121,9 @@ class Runtime:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await self.writer.close()
+        for adapter in self._adapters.values():
+            with contextlib.suppress(Exception):
+                await close_adapter(adapter)
         for run_id in list(self._tasks):
             await self.store.release(run_id, self.owner)
         await self.sinks.close()
@@ -263,16 +267,17 @@ class Runtime:
     def adapter(self, agent: str) -> BackendAdapter:
         """The backend adapter of ``agent`` (created once per runtime)."""
         if agent not in self._adapters:
-            entry = self.workspace.agents.get(agent)
-            if entry is None:
-                raise NotFoundError(f"agent '{agent}' is not in this workspace")
-            spec = entry.doc.spec
-            record = self.workspace.plugins.registry(Slot.BACKEND).get(spec.backend).record
-            options = record.config_class().model_validate(spec.options)
-            factory = record.load_factory()
-            self._adapters[agent] = factory(
-                options, agent=AgentBinding(agent, spec, self.workspace.root))
+            self._adapters[agent] = make_adapter(self.workspace, agent, self.resolve_tool)
         return self._adapters[agent]
+
+    def describe_agent(self, agent: str | None = None, *, graph: bool = False
+                       ) -> dict[str, Any]:
+        """An agent's backend, inventory and capabilities; with ``graph``, its Mermaid."""
+        name = resolve_agent(self.workspace, agent)
+        out = describe_agent(self.workspace, name)
+        if graph:
+            out["mermaid"] = agent_mermaid(self.workspace, name, self.adapter)
+        return out
 
     def _can_resume(self, agent: str) -> bool:
         spec = self.workspace.agents.get(agent)
@@ -285,12 +290,7 @@ class Runtime:
         """Load tool ``name`` for ``agent`` (raises a model-readable error when not allowed)."""
         check_tool_allowed(self.workspace, agent, name)
         if name not in self._tools:
-            spec = self.workspace.tools[name].doc.spec
-            record = self.workspace.plugins.registry(Slot.TOOL_REGISTRY).get(spec.registry).record
-            loaded = record.create(spec.config).load(name, spec, self.workspace.root)
-            self._tools[name] = LoadedTool(
-                name, loaded.function, loaded.parameters, loaded.description,
-                "idempotent" in spec.tags or "read-only" in spec.tags, spec.timeout_seconds)
+            self._tools[name] = load_tool(self.workspace, name)
         return self._tools[name]
 
     # -- reading -----------------------------------------------------------------------------

@@ -64,9 +64,10 @@ class ToolRunner:
         self._active = active
         self._resolve = resolve
 
-    async def call(self, ctx: RunContext, name: str, arguments: dict[str, Any]) -> Any:
+    async def call(self, ctx: RunContext, name: str, arguments: dict[str, Any], *,
+                   key: str | None = None) -> Any:
         """Call ``name`` with ``arguments`` once, as far as the ledger can tell."""
-        key = ctx.next_key("call")
+        key = ctx.next_key("call") if key is None else f"id:{key}"
         tool = self._resolve(self._active.run.agent, name)
         entry = ctx.replay.ledger.get(key)
         if entry is not None and entry.tool != name:

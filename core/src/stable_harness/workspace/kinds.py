@@ -146,6 +146,8 @@ class RuntimeSpec(Base):
         default_factory=dict, description="Protocol surfaces by name."
     )
     runs: RunsSpec = Field(default_factory=RunsSpec, description="Run execution settings.")
+    default_agent: str | None = Field(
+        None, description="Agent of requests that name none (needed with several agents).")
 
 
 class Edge(Base):

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from stable_harness.errors import PluginError
 from stable_harness.plugins.manager import PluginHost
 from stable_harness.plugins.registry import install_hint
-from stable_harness.records import BackendRecord, Registered, Slot, ToolRegistryRecord
+from stable_harness.records import BackendRecord, Registered, Slot, Support, ToolRegistryRecord
 from stable_harness.workspace.diagnostics import Diagnostic, format_path
 from stable_harness.workspace.kinds import AgentDoc, AgentSpec, ToolDoc
 from stable_harness.workspace.model import Entry
@@ -87,6 +87,7 @@ def _fields(found: Registered, entry: Entry[Any]) -> Iterator[Diagnostic]:
                 yield _at(entry, ("spec", name), "unsupported-field",
                           f"backend '{record.name}' does not support `{name}`",
                           "supported: " + (", ".join(sorted(record.agent_fields)) or "none"))
+        yield from _capabilities(record, entry)
         required = record.required_agent_fields
     elif isinstance(record, ToolRegistryRecord) and isinstance(entry.doc, ToolDoc):
         required, spec = record.required_tool_fields, entry.doc.spec
@@ -96,6 +97,30 @@ def _fields(found: Registered, entry: Entry[Any]) -> Iterator[Diagnostic]:
         if not getattr(spec, name):
             yield _at(entry, ("spec", name), "missing-field",
                       f"required field is missing (the {record.slot} '{record.name}' needs it)")
+
+
+# Agent.spec field (python name, YAML name) -> the backend capability it needs.
+CAPABILITY_FIELDS = {
+    ("skills", "skills"): "skills",
+    ("memory", "memory"): "memory",
+    ("mcp_servers", "mcpServers"): "mcp",
+    ("subagents", "subagents"): "subagents",
+    ("graph", "graph"): "custom_graph",
+    ("edges", "edges"): "graph_overlay",
+}
+
+
+def _capabilities(record: BackendRecord, entry: Entry[Any]) -> Iterator[Diagnostic]:
+    """A field whose capability the backend declares ``unsupported`` cannot be honoured."""
+    for (attr, key), capability in CAPABILITY_FIELDS.items():
+        if attr in AgentSpec.GATED_FIELDS and attr not in record.agent_fields:
+            continue  # already reported as unsupported-field
+        if getattr(entry.doc.spec, attr) and \
+                record.capabilities.get(capability) is Support.UNSUPPORTED:
+            yield _at(entry, ("spec", key), "unsupported-capability",
+                      f"backend '{record.name}' cannot honour `{key}` (capability "
+                      f"'{capability}' is unsupported)",
+                      "see docs/compatibility-matrix.md for the backends that can")
 
 
 def check_registries(host: PluginHost) -> list[Diagnostic]:

@@ -63,6 +63,24 @@ def check_agent(entry: Entry[AgentDoc], inv: Names) -> Iterator[Diagnostic]:
         for end, ref in (("from", edge.source), ("to", edge.target)):
             if ref not in GRAPH_ENDS:
                 yield from _inventory_ref(entry, ("spec", "edges", i, end), ref, inv)
+                yield from _own_inventory(entry, ("spec", "edges", i, end), ref, inv)
+
+
+# An edge connects the agent's own inventory: these collections must list the name.
+OWN_INVENTORY = {"tools": "tools", "agents": "subagents", "skills": "skills"}
+
+
+def _own_inventory(entry: Entry[AgentDoc], path: Path, ref: str, inv: Names
+                   ) -> Iterator[Diagnostic]:
+    collection, _, name = ref.partition(".")
+    field = OWN_INVENTORY.get(collection)
+    if field is None or name not in inv.get(COLLECTIONS[collection], set()) or \
+            name in getattr(entry.doc.spec, field):
+        return  # unknown names are reported once, as unknown-reference
+    yield Diagnostic("invalid-reference",
+                     f"edge node '{ref}' is not in this agent's `{field}`",
+                     entry.source.file, entry.source.line_of(path), entry.subject,
+                     format_path(path), f"add '{name}' to spec.{field}")
 
 
 def check_workflow(entry: Entry[WorkflowDoc], inv: Names) -> Iterator[Diagnostic]:
@@ -104,10 +122,16 @@ def check_skill(entry: Entry[SkillDoc], root: FsPath) -> Iterator[Diagnostic]:
                          entry.source.line_of(path), entry.subject, "spec.path")
 
 
+def check_runtime(entry: Entry[Any], inv: Names) -> Iterator[Diagnostic]:
+    yield from _ref(entry, ("spec", "defaultAgent"), "Agent", entry.doc.spec.default_agent, inv)
+
+
 def check_references(inv: Inventory, root: FsPath, invalid: Names) -> list[Diagnostic]:
     """Every cross-reference problem in the inventory."""
     names = {kind: set(entries) | invalid.get(kind, set()) for kind, entries in inv.items()}
     out: list[Diagnostic] = []
+    for entry in inv.get("Runtime", {}).values():
+        out.extend(check_runtime(entry, names))
     for entry in inv.get("Agent", {}).values():
         out.extend(check_agent(entry, names))
     for entry in inv.get("Workflow", {}).values():

@@ -1,0 +1,35 @@
+"""What an agent is made of, and its graph as Mermaid (``inspect agent``, the SDK)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from stable_harness.errors import InvalidRequestError
+from stable_harness.records import Slot
+from stable_harness.workspace.model import Workspace
+
+
+def describe_agent(ws: Workspace, name: str) -> dict[str, Any]:
+    """The agent's backend, inventory and the backend's declared capabilities."""
+    doc = ws.agents[name].doc
+    spec = doc.spec
+    record = ws.plugins.registry(Slot.BACKEND).get(spec.backend).record
+    return {
+        "agent": name, "description": doc.metadata.description, "backend": spec.backend,
+        "model": spec.model, "tools": list(spec.tools), "subagents": list(spec.subagents),
+        "skills": list(spec.skills), "graph": spec.graph,
+        "edges": [{"from": e.source, "to": e.target} for e in spec.edges],
+        "capabilities": {key: str(value) for key, value in record.capabilities.items()},
+    }
+
+
+def agent_mermaid(ws: Workspace, name: str, adapter: Callable[[str], Any]) -> str:
+    """The agent's graph as drawn by its backend (adapters with a ``mermaid()`` method)."""
+    render = getattr(adapter(name), "mermaid", None)
+    if render is None:
+        backend = ws.agents[name].doc.spec.backend
+        raise InvalidRequestError(
+            f"agent '{name}': backend '{backend}' has no graph to draw (capability "
+            "graph_render is unsupported)")
+    return str(render())

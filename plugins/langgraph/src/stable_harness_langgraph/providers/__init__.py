@@ -1,0 +1,1 @@
+"""LangChain model providers: each module is one plugin (entry-point name = provider name)."""

@@ -228,23 +228,32 @@ class Runtime:
     # -- driving runs ------------------------------------------------------------------------
 
     def _launch(self, run: Run, mode: str, decision: Decision | None) -> ActiveRun:
-        if run.id in self._tasks:
-            return self._tasks[run.id][1]
+        previous = self._tasks.get(run.id)
+        if previous is not None and not _winding_down(previous[1]):
+            return previous[1]
         active = ActiveRun(self, run)
-        task = asyncio.get_running_loop().create_task(self._drive(active, mode, decision),
-                                                      name=f"run-{run.id}")
+        # a run decided right after it parked may still have its last task winding down
+        # (closing the backend's stream); the new activation starts once that one is done
+        after = previous[0] if previous is not None else None
+        task = asyncio.get_running_loop().create_task(
+            self._drive(active, mode, decision, after), name=f"run-{run.id}")
         self._tasks[run.id] = (task, active)
         return active
 
-    async def _drive(self, active: ActiveRun, mode: str, decision: Decision | None) -> None:
+    async def _drive(self, active: ActiveRun, mode: str, decision: Decision | None,
+                     after: asyncio.Task[None] | None = None) -> None:
         try:
+            if after is not None:
+                await asyncio.gather(after, return_exceptions=True)
             await self.executor.drive(active, mode, decision)
         except asyncio.CancelledError:
             raise
         except Exception:  # e.g. the store failed: the lease lapses and recovery takes over
             logging.getLogger(__name__).exception("run %s stopped unexpectedly", active.run.id)
         finally:
-            self._tasks.pop(active.run.id, None)
+            mine = self._tasks.get(active.run.id)
+            if mine is not None and mine[1] is active:
+                self._tasks.pop(active.run.id, None)
         if active.run.status.terminal and not self._closed:
             await self._start_next(active.run.session_id)
 
@@ -523,3 +532,8 @@ def _decision_kind(decision: DecisionKind | str) -> DecisionKind:
 
 
 __all__ = ["Runtime", "make_store"]
+
+
+def _winding_down(active: ActiveRun) -> bool:
+    """The activation has parked or finished and only cleans up."""
+    return active.run.status is RunStatus.WAITING_APPROVAL or active.run.status.terminal

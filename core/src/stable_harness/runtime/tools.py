@@ -116,6 +116,7 @@ class ToolRunner:
         crash_point("tool-executed", tool.name)
         await self._record(entry, LedgerStatus.SUCCEEDED, result, None, ordinal_done, parent,
                            EventType.TOOL_COMPLETED, {"result": result})
+        crash_point("tool-result-recorded", tool.name)
         return result
 
     async def _record(self, entry: LedgerEntry, status: LedgerStatus, result: Any,

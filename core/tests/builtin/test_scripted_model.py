@@ -68,7 +68,7 @@ def test_bind_tools_accepts_langchain_tools() -> None:
 
 def test_an_exhausted_script_says_what_to_do() -> None:
     m = model({"turns": [{"text": "only"}]})
-    with pytest.raises(ScriptExhaustedError, match="has 1 turn.*asks for turn 2.*add a turn"):
+    with pytest.raises(ScriptExhaustedError, match=r"has 1 turn.*asks for turn 2.*add a turn"):
         m.invoke([HumanMessage("a"), AIMessage("only")])
 
 
@@ -98,4 +98,5 @@ async def test_token_latency_is_applied(monkeypatch) -> None:
     monkeypatch.setattr(asyncio, "sleep", fake_sleep)
     m = model({"turns": [{"text": "a b c"}], "tokenLatencyMs": 25})
     _ = [c async for c in m.astream([HumanMessage("x")])]
-    assert slept and all(s == pytest.approx(0.025) for s in slept)
+    assert slept
+    assert all(s == pytest.approx(0.025) for s in slept)

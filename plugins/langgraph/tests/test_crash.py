@@ -41,7 +41,8 @@ async def test_killed_after_a_tool_resumes_from_the_checkpoint(ws: Path) -> None
     assert done.output == "done: wrote tea"
     assert effects(ws) == ["tea"]  # the non-idempotent tool did not run again
     resumed = [e for e in events if e.type == EventType.RUN_RESUMED]
-    assert resumed and resumed[0].payload["reason"] == "recovered"
+    assert resumed
+    assert resumed[0].payload["reason"] == "recovered"
     started = [e.payload["tool"] for e in events if e.type == EventType.TOOL_STARTED]
     assert started == ["echo_tool", "effect_tool"]  # nothing re-executed after the restart
     await asyncio.sleep(0)

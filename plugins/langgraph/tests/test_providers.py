@@ -67,7 +67,8 @@ def test_ollama_missing_package(tmp_path) -> None:
 
 
 def test_model_id_is_required(tmp_path) -> None:
-    with pytest.raises(PluginError, match="`spec.model` is required, e.g. `model: gpt-4o-mini`"):
+    with pytest.raises(PluginError,
+                       match=r"`spec\.model` is required, e\.g\. `model: gpt-4o-mini`"):
         build(tmp_path, "openai", "", {"OPENAI_API_KEY": "x"})
 
 

@@ -10,24 +10,31 @@ import asyncio
 
 
 class EventBus:
-    """One ``asyncio.Event`` per run that somebody is waiting on."""
+    """One ``asyncio.Event`` per run that somebody is waiting on: for any new event, or only
+    for a change of the run's state (``harness.run.*`` and ``harness.step.blocked`` events),
+    so that waiting for a run's end does not re-read the run on every streamed token."""
 
     def __init__(self) -> None:
         self._signals: dict[str, asyncio.Event] = {}
+        self._state_signals: dict[str, asyncio.Event] = {}
 
-    def signal(self, run_id: str) -> asyncio.Event:
+    def signal(self, run_id: str, *, state_only: bool = False) -> asyncio.Event:
         """The wake-up signal of ``run_id`` (take it *before* reading, then wait on it)."""
-        event = self._signals.get(run_id)
+        table = self._state_signals if state_only else self._signals
+        event = table.get(run_id)
         if event is None:
-            event = self._signals[run_id] = asyncio.Event()
+            event = table[run_id] = asyncio.Event()
         return event
 
-    def notify(self, run_ids: set[str]) -> None:
-        """Wake everyone waiting on these runs."""
-        for run_id in run_ids:
-            event = self._signals.pop(run_id, None)
-            if event is not None:
-                event.set()
+    def notify(self, run_ids: set[str], state_changed: set[str] | None = None) -> None:
+        """Wake everyone waiting on these runs (state waiters: only for ``state_changed``)."""
+        for table, ids in ((self._signals, run_ids),
+                           (self._state_signals, run_ids if state_changed is None
+                            else state_changed)):
+            for run_id in ids:
+                event = table.pop(run_id, None)
+                if event is not None:
+                    event.set()
 
 
 async def wait_signal(signal: asyncio.Event, timeout: float) -> None:

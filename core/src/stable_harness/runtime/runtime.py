@@ -353,7 +353,7 @@ class Runtime:
         """Wait until the run is terminal (or, with ``settled``, parked); return it."""
         async with asyncio.timeout(timeout):
             while True:
-                signal = self.bus.signal(run_id)
+                signal = self.bus.signal(run_id, state_only=True)
                 run = await self.get_run(run_id)
                 if _stops(run.status, until):
                     return run
@@ -487,7 +487,9 @@ class Runtime:
     # -- publishing --------------------------------------------------------------------------
 
     def _publish(self, events: list[Event]) -> None:
-        self.bus.notify({e.run_id for e in events})
+        self.bus.notify({e.run_id for e in events},
+                        {e.run_id for e in events if e.type.startswith("harness.run.")
+                         or e.type == EventType.STEP_BLOCKED})
         self.sinks.publish(events)
 
     async def _sink_failed(self, sink: str, event: Event, exc: BaseException) -> None:

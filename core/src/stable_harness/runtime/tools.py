@@ -1,6 +1,8 @@
 """Tool calls through the runtime: the tool-call ledger, time limits and tool events.
 
-Intent is committed before a tool runs and the outcome after, keyed by run and call position.
+Intent is committed before a tool runs and the outcome after, keyed by run and call position
+(for tools tagged ``idempotent`` or ``read-only`` both ride the next group commit instead of
+waiting for their own: losing them in a crash only means the call is repeated).
 On replay a recorded outcome is returned instead of calling the tool again. A call whose intent
 is recorded but whose outcome is not (the process died while it ran) is repeated only for
 tools tagged ``idempotent``; for any other tool an operator decides through an approval
@@ -102,7 +104,8 @@ class ToolRunner:
             parent = await active.emit(EventType.TOOL_STARTED, {
                 "runId": active.run.id, "callId": key, "tool": tool.name,
                 "arguments": arguments}, ordinal=ordinal_started)
-        await active.writer.sync()
+        if not tool.idempotent:  # the intent must be durable before an effect can happen
+            await active.writer.sync()
         crash_point("tool-intent-recorded", tool.name)
         ordinal_done = ctx.next_ordinal()
         try:
@@ -131,7 +134,9 @@ class ToolRunner:
             await active.emit(type_, {"runId": entry.run_id, "callId": entry.call_key,
                                       "tool": entry.tool, **extra},
                               ordinal=ordinal, parent_id=parent)
-        await active.writer.sync()
+        if not entry.idempotent:
+            # an idempotent call whose outcome is lost is simply repeated; others must not be
+            await active.writer.sync()
 
 
 async def _invoke(tool: LoadedTool, arguments: dict[str, Any]) -> Any:

@@ -10,6 +10,7 @@ order of appends, and many concurrent runs share each commit.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,9 @@ from stable_harness.store.contract import RunStore, WriteBatch
 
 # Appenders wait once this many events are pending, so a fast producer cannot outrun the disk.
 MAX_PENDING_EVENTS = 5000
+# When nobody waits for durability, the flusher waits this long for more events first, so that
+# a burst (streamed tokens, step events) shares one commit; anyone calling sync() cuts it short.
+COALESCE_SECONDS = 0.002
 
 
 class EventWriter:
@@ -29,6 +33,7 @@ class EventWriter:
         self._batch = WriteBatch()
         self._waiters: list[asyncio.Future[None]] = []
         self._wake = asyncio.Event()
+        self._urgent = asyncio.Event()  # somebody waits for durability: no coalescing
         self._task: asyncio.Task[None] | None = None
         self._closed = False
 
@@ -60,6 +65,7 @@ class EventWriter:
             return
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
+        self._urgent.set()
         self.kick()
         await asyncio.shield(waiter)
 
@@ -67,6 +73,12 @@ class EventWriter:
         while True:
             await self._wake.wait()
             self._wake.clear()
+            if not self._waiters and not self._closed:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(COALESCE_SECONDS):
+                        await self._urgent.wait()  # a sync() or close() ends the wait early
+                self._wake.clear()
+            self._urgent.clear()
             if self._batch:
                 await self._flush_once()
             elif self._waiters:
@@ -102,6 +114,7 @@ class EventWriter:
     async def close(self) -> None:
         """Flush what is pending and stop the flusher."""
         self._closed = True
+        self._urgent.set()
         self._wake.set()
         if self._task is not None:
             await self._task

@@ -57,15 +57,21 @@ async def activate(graph: Any, ctx: RunContext, *, recursion_limit: int,
     token = CURRENT_RUN.set(ctx)
     try:
         config = run_config(ctx, recursion_limit)
-        snapshot = await graph.aget_state(config)
         graph_input: Any
-        if snapshot.created_at is None:
+        # the thread is the run: before its first activation there is no checkpoint to read
+        snapshot = None if ctx.attempt == 1 and not resuming else \
+            await graph.aget_state(config)
+        if snapshot is None or snapshot.created_at is None:
             graph_input = await initial_input(ctx)
         else:
             ctx.resume_natively()
             graph_input = _answers(ctx, snapshot) if resuming else None
-        async for event in _stream(graph, graph_input, config):
+        seen = _Seen()
+        async for event in _stream(graph, graph_input, config, seen):
             yield event
+        if seen.finished():  # a final answer and no pause: no need to read the state back
+            yield Result(_text(seen.last_ai.content) if seen.last_ai is not None else None)
+            return
         snapshot = await graph.aget_state(config)
         if snapshot.interrupts:
             pending = snapshot.interrupts[0]
@@ -78,6 +84,31 @@ async def activate(graph: Any, ctx: RunContext, *, recursion_limit: int,
             CURRENT_RUN.reset(token)
 
 
+class _Seen:
+    """What the stream showed about how the activation ended."""
+
+    def __init__(self) -> None:
+        self.last_ai: AIMessage | None = None
+        self.other_state = False
+        self.interrupted = False
+
+    def task_result(self, task: dict[str, Any]) -> None:
+        if task.get("interrupts") or task.get("error"):
+            self.interrupted = True
+        result = task.get("result")
+        if not isinstance(result, dict):
+            return
+        if set(result) - {"messages"}:
+            self.other_state = True  # e.g. a structured response: read the state back
+        for message in result.get("messages") or []:
+            if isinstance(message, AIMessage):
+                self.last_ai = message
+
+    def finished(self) -> bool:
+        return (self.last_ai is not None and not self.last_ai.tool_calls
+                and not self.interrupted and not self.other_state)
+
+
 def _answers(ctx: RunContext, snapshot: Any) -> Any:
     """``Command(resume={interrupt id: value})`` for every decided pending interrupt."""
     answers = {}
@@ -88,21 +119,22 @@ def _answers(ctx: RunContext, snapshot: Any) -> Any:
     return Command(resume=answers) if answers else None
 
 
-async def _stream(graph: Any, graph_input: Any, config: dict[str, Any]
+async def _stream(graph: Any, graph_input: Any, config: dict[str, Any], seen: _Seen
                   ) -> AsyncIterator[BackendEvent]:
-    async for namespace, mode, data in graph.astream(
-            graph_input, config, stream_mode=STREAM_MODES, subgraphs=True,
-            durability="sync"):
-        if namespace:  # subgraphs (subagents) report through tool and delegation events
-            continue
+    # the root graph only: subagents report through tool and delegation events
+    async for mode, data in graph.astream(graph_input, config, stream_mode=STREAM_MODES,
+                                          durability="sync"):
         if mode == "messages":
             chunk = data[0]
             if isinstance(chunk, AIMessageChunk):
                 text = _text(chunk.content)
                 if text:
                     yield OutputDelta(text)
-        elif mode == "tasks" and "." not in data["name"]:  # skip middleware hooks
-            yield _task_event(data)
+        elif mode == "tasks":
+            if "result" in data:
+                seen.task_result(data)
+            if "." not in data["name"]:  # middleware hooks are upstream plumbing
+                yield _task_event(data)
 
 
 def _task_event(task: dict[str, Any]) -> BackendEvent:

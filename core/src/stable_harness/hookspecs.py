@@ -76,9 +76,10 @@ def stable_harness_register_backends() -> Sequence[BackendRecord]:
 
     :return: a sequence of :class:`~stable_harness.records.BackendRecord`. Each ``name`` must be
         unique across installed plugins (a clash is an error naming both distributions).
-        ``factory`` is called with the validated ``config_model`` instance (from
-        ``Agent.spec.options``); ``capabilities`` declare ``native`` / ``wrapped`` /
-        ``unsupported`` per capability; ``agent_fields`` lists the optional ``Agent.spec``
+        ``factory`` is called as ``factory(options, agent=AgentBinding)`` with the validated
+        ``config_model`` instance (from ``Agent.spec.options``); ``capabilities`` declare
+        ``native`` / ``wrapped`` / ``unsupported`` per capability (validation rejects an agent
+        that needs an unsupported one); ``agent_fields`` lists the optional ``Agent.spec``
         fields the backend understands.
 
     Implemented by: backend adapter plugins (``stable-harness-langgraph``, …) and the built-in
@@ -107,8 +108,9 @@ def stable_harness_register_model_providers() -> Sequence[ModelProviderRecord]:
     """Register chat model providers, selected per model by ``Model.spec.provider``.
 
     :return: a sequence of :class:`~stable_harness.records.ModelProviderRecord`. ``factory`` is
-        called with the validated ``config_model`` instance (from ``Model.spec.config``) and
-        returns a chat model the backends can use.
+        called as ``factory(config, name=<Model name>, model=<Model.spec.model>)`` with the
+        validated ``config_model`` instance (from ``Model.spec.config``) and returns a LangChain
+        chat model the backends can use.
 
     Implemented by: provider plugins and the built-in ``scripted`` provider (a deterministic,
     offline model that plays back a script).

@@ -50,8 +50,9 @@ def init(
 ) -> None:
     """Scaffold an example workspace.
 
-    Writes a Runtime, a scripted offline model `default`, an agent `orchestra` and a tool
-    `echo_tool` into DIRECTORY.
+    Writes a Runtime, scripted offline models, an agent `orchestra` on DeepAgents, an agent
+    `assistant` on LangGraph and a tool `echo_tool` into DIRECTORY (the two backends come from
+    the stable-harness-deepagents and stable-harness-langgraph packages).
     """
     written = write_scaffold(directory, force=force)
     if as_json:

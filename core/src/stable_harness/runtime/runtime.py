@@ -19,9 +19,7 @@ from typing import Any, Literal
 from stable_harness.backends.contract import BackendAdapter, close_adapter
 from stable_harness.errors import (
     ConflictError,
-    InvalidRequestError,
     NotFoundError,
-    SessionBusyError,
     StableHarnessError,
 )
 from stable_harness.records import Slot, Support
@@ -44,6 +42,8 @@ from stable_harness.runtime.admission import (
 )
 from stable_harness.runtime.assembly import load_tool, make_adapter, make_sinks, make_store
 from stable_harness.runtime.bus import EventBus, wait_signal
+from stable_harness.runtime.busy import settle_busy
+from stable_harness.runtime.decisions import record_decision
 from stable_harness.runtime.execution import ActiveRun, Executor
 from stable_harness.runtime.introspect import agent_mermaid, describe_agent
 from stable_harness.runtime.leases import new_owner_id, owner_is_dead
@@ -70,7 +70,7 @@ class Runtime:
         self.owner = new_owner_id()
         self.bus = EventBus()
         self.sinks = SinkFanout(sinks, self._sink_failed)
-        self.writer = EventWriter(store, self._publish)
+        self.writer = EventWriter(store, self.publish)
         self.executor = Executor(self)
         self._tasks: dict[str, tuple[asyncio.Task[None], ActiveRun]] = {}
         self._adapters: dict[str, BackendAdapter] = {}
@@ -148,7 +148,7 @@ class Runtime:
                 return existing
         session_id = request.session_id or new_id("ses")
         busy = await self.store.list_runs(session_id=session_id, statuses=IN_FLIGHT)
-        queue = await self._settle_busy(session_id, busy, request)
+        queue = await settle_busy(self, session_id, busy)
         return await self._create(request, agent, session_id, queue)
 
     async def run(self, request: RunRequest | Any = None, *, until: Until = "settled",
@@ -167,33 +167,6 @@ class Runtime:
                 f"idempotency key {request.idempotency_key!r} was already used by run "
                 f"{existing.id} with a different request")
         return existing
-
-    async def _settle_busy(self, session_id: str, busy: list[Run], request: RunRequest
-                           ) -> bool:
-        """Apply the busy-session policy; return True when the new run must queue."""
-        if not busy:
-            return False
-        policy = self.spec.busy_session
-        if policy == "reject":
-            ids = ", ".join(r.id for r in busy)
-            raise SessionBusyError(
-                f"session {session_id} has a run in flight ({ids}); wait for it, cancel it, "
-                "or set `runs.busySession` to enqueue, interrupt or rollback")
-        if policy == "enqueue":
-            return True
-        for run in busy:
-            await self.cancel(run.id, reason=f"interrupted by a new request ({policy})")
-            if policy == "rollback":
-                await self._roll_back(run)
-        return False
-
-    async def _roll_back(self, run: Run) -> None:
-        result = await self.store.update_unowned(
-            run.id, {RunStatus.CANCELLED}, {"rolled_back": True},
-            [PendingEvent(EventType.RUN_ROLLED_BACK,
-                          {"runId": run.id, "sessionId": run.session_id})])
-        if result is not None:
-            self._publish(result[1])
 
     async def _create(self, request: RunRequest, agent: str, session_id: str, queue: bool
                       ) -> Run:
@@ -220,7 +193,7 @@ class Runtime:
                 if existing is not None:
                     return existing
             raise
-        self._publish([event])
+        self.publish([event])
         if not queue:
             self._launch(run, "start", None)
         return run
@@ -411,7 +384,7 @@ class Runtime:
             allow_expired_lease_at=float("inf") if owner_is_dead(run.owner) else now)
         if result is None:
             return False
-        self._publish(result[1])
+        self.publish(result[1])
         await self._start_next(run.session_id)
         return True
 
@@ -424,32 +397,10 @@ class Runtime:
         """Record a decision (approve / edit with new ``arguments`` / reject with a
         ``message``) and resume the run in this process."""
         self._check_open()
-        kind = _decision_kind(decision)
-        if kind is DecisionKind.EDIT and not isinstance(arguments, dict):
-            raise InvalidRequestError("an `edit` decision needs `arguments` (a JSON object)")
-        if kind is not DecisionKind.EDIT and arguments is not None:
-            raise InvalidRequestError("`arguments` are only accepted with an `edit` decision")
-        approval = await self.store.get_approval(approval_id)
-        if approval is None:
-            raise NotFoundError(f"no approval '{approval_id}'")
-        if approval.status != "pending":
-            raise ConflictError(f"approval {approval_id} is already {approval.status}; "
-                                "a decision cannot be changed")
-        now = time.time()
-        made = Decision(kind, message, arguments, by)
-        resolved = Approval(approval.id, approval.run_id, approval.session_id, approval.key,
-                            approval.action, approval.reason, approval.requester,
-                            approval.created_at, str(kind), made, now)
-        result = await self.store.update_unowned(
-            approval.run_id, {RunStatus.WAITING_APPROVAL}, {"updated_at": now},
-            [PendingEvent(EventType.APPROVAL_RESOLVED, {
-                "runId": approval.run_id, "approvalId": approval.id, **made.to_dict()})],
-            approval=resolved, expect_approval_pending=True)
-        if result is None:
-            run = await self.get_run(approval.run_id)
-            raise ConflictError(f"approval {approval_id} can no longer be decided "
-                                f"(run {run.id} is {run.status})")
-        self._publish(result[1])
+        resolved, made, events = await record_decision(
+            self.store, approval_id, decision, message=message, arguments=arguments, by=by)
+        approval = resolved
+        self.publish(events)
         stamp = time.time()
         claimed = await self.store.claim(approval.run_id, self.owner,
                                          stamp + self.spec.lease_seconds, stamp,
@@ -486,7 +437,8 @@ class Runtime:
 
     # -- publishing --------------------------------------------------------------------------
 
-    def _publish(self, events: list[Event]) -> None:
+    def publish(self, events: list[Event]) -> None:
+        """Announce committed events: wake waiters and feed the sinks."""
         self.bus.notify({e.run_id for e in events},
                         {e.run_id for e in events if e.type.startswith("harness.run.")
                          or e.type == EventType.STEP_BLOCKED})
@@ -506,7 +458,7 @@ class Runtime:
                                                   "error": message})],
         ) if event.run_id not in self._tasks else None
         if result is not None:
-            self._publish(result[1])
+            self.publish(result[1])
         elif event.run_id in self._tasks:
             active = self._tasks[event.run_id][1]
             await active.emit(EventType.SINK_FAILED, {"runId": event.run_id, "sink": sink,
@@ -523,14 +475,6 @@ class Runtime:
 
 def _stops(status: RunStatus, until: Until) -> bool:
     return status.terminal or (until == "settled" and status is RunStatus.WAITING_APPROVAL)
-
-
-def _decision_kind(decision: DecisionKind | str) -> DecisionKind:
-    try:
-        return DecisionKind(decision)
-    except ValueError:
-        raise InvalidRequestError(
-            f"unknown decision {decision!r}: use approve, edit or reject") from None
 
 
 __all__ = ["Runtime", "make_store"]

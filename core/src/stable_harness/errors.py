@@ -69,6 +69,16 @@ class InvalidRequestError(RunError):
     """A request, decision or import document is malformed."""
 
 
+class ToolCallRefusedError(InvalidRequestError):
+    """A direct tool call was refused by the tool gateway; ``diagnostics`` say why."""
+
+    code = "tool_call_refused"
+
+    def __init__(self, message: str, diagnostics: dict[str, object]) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics
+
+
 class NotFoundError(RunError):
     """A run, session, approval or agent does not exist."""
 

@@ -17,6 +17,7 @@ from stable_harness.cli import (
     plugins_cmd,
     runs_cmd,
     schema_cmd,
+    tools_cmd,
     validate_cmd,
 )
 
@@ -88,6 +89,11 @@ def build_app() -> typer.Typer:
     inspect.command("run")(inspect_cmd.run)
     inspect.command("agent")(inspect_cmd.agent)
     app.add_typer(inspect, name="inspect")
+    tool = typer.Typer(help="The workspace's tools, and one call through the tool gateway.",
+                       no_args_is_help=True, rich_markup_mode=None)
+    tool.command("list")(tools_cmd.list_tools)
+    tool.command("call")(tools_cmd.call_tool)
+    app.add_typer(tool, name="tool")
     plugins = typer.Typer(help="Inspect installed plugins.", no_args_is_help=True,
                           rich_markup_mode=None)
     plugins.command("list")(plugins_cmd.list_plugins)

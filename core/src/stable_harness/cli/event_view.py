@@ -25,6 +25,18 @@ def describe(event: Event) -> str:
     """One human line for ``event`` (without its type)."""
     p = event.payload
     kind = event.type.removeprefix("harness.")
+    if kind == "tool.repaired":
+        repairs = ", ".join(f"{r.get('code')} at {r.get('path')}" for r in p.get("repairs", []))
+        return f"{p.get('tool')} {short(p.get('arguments'))} ({repairs})"
+    if kind == "step.blocked" and isinstance(p.get("diagnostics"), dict):
+        d = p["diagnostics"]
+        return f"{d.get('tool')} refused at {d.get('stage')}: {short(d.get('message'), 120)}"
+    if kind == "plan.updated":
+        items = p.get("items") or []
+        return "; ".join(f"[{i.get('status', '')}] {i.get('content', '')}" for i in items
+                         if isinstance(i, dict))
+    if kind in ("delegation.started", "delegation.completed"):
+        return f"{p.get('agent')}: {short(p.get('task') or p.get('output') or p.get('error'))}"
     if kind.startswith("tool."):
         detail = p.get("arguments", p.get("result", p.get("error")))
         return f"{p.get('tool')} {short(detail)}"

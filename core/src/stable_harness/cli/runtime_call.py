@@ -37,7 +37,8 @@ def with_runtime(workspace: Path, body: Callable[[Runtime], Awaitable[T]], *,
         fail(f"workspace {workspace} is invalid; run `stable-harness validate` for details"
              f"\n{exc}", as_json=as_json)
     except RunError as exc:
-        fail(str(exc), as_json=as_json, code=1, errorCode=exc.code)
+        extra = {"diagnostics": exc.diagnostics} if hasattr(exc, "diagnostics") else {}
+        fail(str(exc), as_json=as_json, code=1, errorCode=exc.code, **extra)
     except StableHarnessError as exc:
         fail(str(exc), as_json=as_json)
 

@@ -32,6 +32,7 @@ class EventType(StrEnum):
     TOOL_STARTED = "harness.tool.started"
     TOOL_COMPLETED = "harness.tool.completed"
     TOOL_FAILED = "harness.tool.failed"
+    TOOL_REPAIRED = "harness.tool.repaired"
     APPROVAL_REQUESTED = "harness.approval.requested"
     APPROVAL_RESOLVED = "harness.approval.resolved"
     ARTIFACT_RECORDED = "harness.artifact.recorded"
@@ -67,7 +68,9 @@ CATALOGUE: dict[EventType, tuple[str, tuple[str, ...]]] = {
     EventType.STEP_STARTED: ("A backend step (node, tool, model call) started.",
                              ("runId", "stepId", "name")),
     EventType.STEP_COMPLETED: ("A backend step finished.", ("runId", "stepId", "name")),
-    EventType.STEP_BLOCKED: ("A step cannot proceed; the run ends `blocked`.",
+    EventType.STEP_BLOCKED: ("A step cannot proceed: the tool gateway refused a call (the "
+                             "run goes on; the agent gets a typed error; `diagnostics` say "
+                             "why) or the run ends `blocked`.",
                              ("runId", "stepId", "reason")),
     EventType.OUTPUT_DELTA: ("A piece of the run's output text.", ("runId", "text")),
     EventType.TOOL_STARTED: ("A tool call was recorded in the ledger and is executing; "
@@ -77,6 +80,9 @@ CATALOGUE: dict[EventType, tuple[str, tuple[str, ...]]] = {
     EventType.TOOL_COMPLETED: ("A tool call returned.", ("runId", "callId", "tool", "result")),
     EventType.TOOL_FAILED: ("A tool call raised or timed out.",
                             ("runId", "callId", "tool", "error")),
+    EventType.TOOL_REPAIRED: ("The tool gateway repaired a call before it ran (name, syntax, "
+                              "types); each repair has its stage, code, path, before, after.",
+                              ("runId", "callId", "tool", "arguments", "repairs")),
     EventType.APPROVAL_REQUESTED: ("The run asks for a decision.",
                                    ("runId", "approvalId", "action", "reason", "requester")),
     EventType.APPROVAL_RESOLVED: ("A decision was recorded.",

@@ -28,7 +28,7 @@ class ToolCallRequest:
     """A request that calls one tool directly instead of running the agent."""
 
     name: str
-    arguments: dict[str, Any] = field(default_factory=dict)
+    arguments: dict[str, Any] | str = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -51,10 +51,8 @@ def validate_request(workspace: Workspace, request: RunRequest, agent: str) -> N
     if request.timeout_seconds is not None and not request.timeout_seconds > 0:
         raise InvalidRequestError("timeoutSeconds must be greater than 0")
     call = request.tool_call
-    if call is not None:
-        if not isinstance(call.arguments, dict):
-            raise InvalidRequestError("toolCall.arguments must be an object")
-        check_tool_allowed(workspace, agent, call.name)
+    if call is not None and not isinstance(call.arguments, dict | str):
+        raise InvalidRequestError("toolCall.arguments must be an object (or a JSON string)")
 
 
 def check_tool_allowed(workspace: Workspace, agent: str, name: str) -> None:

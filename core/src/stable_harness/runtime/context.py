@@ -69,6 +69,7 @@ class RunContext:
         self._ops = 0
         self._ordinal = 0
         self._output: list[str] = []
+        self.refusals = 0  # tool calls the gateway refused in this activation
 
     # -- what the run is -------------------------------------------------------------------
 
@@ -175,15 +176,18 @@ class RunContext:
 
     # -- services ---------------------------------------------------------------------------
 
-    async def call_tool(self, name: str, arguments: dict[str, Any] | None = None, *,
+    async def call_tool(self, name: str, arguments: dict[str, Any] | str | None = None, *,
                         key: str | None = None) -> Any:
         """Call a workspace tool through the runtime (ledger, timeout, events).
 
         ``key`` identifies the call in the tool-call ledger; give the framework's own call id
         (e.g. a LangChain ``tool_call_id``) when the framework may repeat the call after a
         resume, so the recorded outcome is returned instead of running the tool again.
-        Without it, calls are numbered in order (the replay rule of the module docstring)."""
-        return await self._active.tools.call(self, name, dict(arguments or {}), key=key)
+        Without it, calls are numbered in order (the replay rule of the module docstring).
+        Every call passes the tool gateway first (:mod:`stable_harness.gateway`): a repaired
+        call runs repaired, a refused one raises ``ToolRefusedError`` with a message for the
+        model."""
+        return await self._active.tools.call(self, name, arguments, key=key)
 
     async def request_approval(self, action: dict[str, Any], reason: str, *,
                                requester: str = "agent", key: str | None = None) -> Decision:

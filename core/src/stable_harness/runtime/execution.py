@@ -24,7 +24,12 @@ from stable_harness.runs.states import RunStatus, can_transition
 from stable_harness.runtime.context import Replay, RunContext, SuspendRun
 from stable_harness.runtime.faults import crash_point
 from stable_harness.runtime.settings import backoff_delay, error_types, is_transient
-from stable_harness.runtime.tools import NondeterministicReplayError, ToolCallError, ToolRunner
+from stable_harness.runtime.tools import (
+    NondeterministicReplayError,
+    RunBlockedError,
+    ToolCallError,
+    ToolRunner,
+)
 from stable_harness.store.contract import RunPatch
 
 if TYPE_CHECKING:
@@ -39,7 +44,8 @@ class ActiveRun:
         self.runtime = runtime
         self.run = run
         self.writer: EventWriter = runtime.writer
-        self.tools = ToolRunner(self, runtime.resolve_tool)
+        self.tools = ToolRunner(self, runtime.resolve_tool, runtime.check_tool_call,
+                                runtime.spec.refusal_budget)
         self.seq = run.last_seq
         self.cancel_reason: str | None = None
         self.context: RunContext | None = None
@@ -116,6 +122,10 @@ class Executor:
             error = {"code": "timeout", "message":
                      f"the run exceeded its time limit of {settings.timeout_seconds} s"}
             await self._fail(active, attempt, error)
+            return False
+        except RunBlockedError as exc:
+            await self._blocked(active, ctx, StepBlocked(exc.step_id, exc.reason, exc.data),
+                                attempt)
             return False
         except Exception as exc:
             return await self._failed(active, attempt, exc, settings)

@@ -33,3 +33,16 @@ def agent_mermaid(ws: Workspace, name: str, adapter: Callable[[str], Any]) -> st
             f"agent '{name}': backend '{backend}' has no graph to draw (capability "
             "graph_render is unsupported)")
     return str(render())
+
+
+def describe_tools(ws: Workspace, names: list[str], load: Callable[[str], Any]
+                   ) -> list[dict[str, Any]]:
+    """Tools ``names``: registry, tags, timeout, description and argument schema."""
+    out = []
+    for name in names:
+        spec = ws.tools[name].doc.spec
+        loaded = load(name)
+        out.append({"name": name, "registry": spec.registry, "tags": list(spec.tags),
+                    "timeoutSeconds": spec.timeout_seconds, "idempotent": loaded.idempotent,
+                    "description": loaded.description, "parameters": loaded.parameters})
+    return out

@@ -21,7 +21,9 @@ from stable_harness.errors import (
     ConflictError,
     NotFoundError,
     StableHarnessError,
+    ToolCallRefusedError,
 )
+from stable_harness.gateway import CheckedCall, ToolGateway, ToolRefusal, VisibleTool
 from stable_harness.records import Slot, Support
 from stable_harness.runs.events import Event, EventType, now_iso
 from stable_harness.runs.models import (
@@ -36,6 +38,7 @@ from stable_harness.runs.models import (
 )
 from stable_harness.runs.states import IN_FLIGHT, RunStatus
 from stable_harness.runtime.admission import (
+    agent_tools,
     check_tool_allowed,
     resolve_agent,
     validate_request,
@@ -45,7 +48,7 @@ from stable_harness.runtime.bus import EventBus, wait_signal
 from stable_harness.runtime.busy import settle_busy
 from stable_harness.runtime.decisions import record_decision
 from stable_harness.runtime.execution import ActiveRun, Executor
-from stable_harness.runtime.introspect import agent_mermaid, describe_agent
+from stable_harness.runtime.introspect import agent_mermaid, describe_agent, describe_tools
 from stable_harness.runtime.leases import new_owner_id, owner_is_dead
 from stable_harness.runtime.recovery import keep_leases, recover_orphans
 from stable_harness.runtime.settings import RunSettings
@@ -75,6 +78,8 @@ class Runtime:
         self._tasks: dict[str, tuple[asyncio.Task[None], ActiveRun]] = {}
         self._adapters: dict[str, BackendAdapter] = {}
         self._tools: dict[str, LoadedTool] = {}
+        self._visible: dict[str, dict[str, VisibleTool]] = {}
+        self.gateway = ToolGateway(unknown_arguments=self.spec.unknown_arguments)
         self._reported_sink_failures: set[tuple[str, str]] = set()
         self._keeper: asyncio.Task[None] | None = None
         self._closed = False
@@ -142,6 +147,11 @@ class Runtime:
         self._check_open()
         agent = resolve_agent(self.workspace, request.agent)
         validate_request(self.workspace, request, agent)
+        if request.tool_call is not None:  # refused before anything is stored
+            try:
+                self.check_tool_call(agent, request.tool_call.name, request.tool_call.arguments)
+            except ToolRefusal as refusal:
+                raise ToolCallRefusedError(refusal.message, refusal.to_dict()) from None
         if request.idempotency_key is not None:
             existing = await self._idempotent(request, agent)
             if existing is not None:
@@ -261,12 +271,30 @@ class Runtime:
             out["mermaid"] = agent_mermaid(self.workspace, name, self.adapter)
         return out
 
+    def describe_tools(self, agent: str | None = None) -> list[dict[str, Any]]:
+        """Every tool of the workspace, or those ``agent`` may call (its subagents' too)."""
+        if agent is None:
+            return describe_tools(self.workspace, sorted(self.workspace.tools),
+                                  lambda n: load_tool(self.workspace, n))
+        name = resolve_agent(self.workspace, agent)
+        return describe_tools(self.workspace, agent_tools(self.workspace, name),
+                              lambda n: self.resolve_tool(name, n))
+
     def _can_resume(self, agent: str) -> bool:
         spec = self.workspace.agents.get(agent)
         if spec is None:
             return False
         record = self.workspace.plugins.registry(Slot.BACKEND).get(spec.doc.spec.backend).record
         return record.capabilities.get("resume", Support.UNSUPPORTED) != Support.UNSUPPORTED
+
+    def check_tool_call(self, agent: str, name: Any, arguments: Any) -> CheckedCall:
+        """The tool gateway's verdict on a call by ``agent`` (raises ``ToolRefusal``)."""
+        visible = self._visible.get(agent)
+        if visible is None:
+            visible = self._visible[agent] = {
+                tool: VisibleTool(tool, self.resolve_tool(agent, tool).parameters)
+                for tool in agent_tools(self.workspace, agent)}
+        return self.gateway.check(name, arguments, visible)
 
     def resolve_tool(self, agent: str, name: str) -> LoadedTool:
         """Load tool ``name`` for ``agent`` (raises a model-readable error when not allowed)."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stable_harness.errors import StableHarnessError
+from stable_harness.gateway import CheckedCall, ToolRefusal
 from stable_harness.runs.events import EventType
 from stable_harness.runs.models import LedgerEntry, LedgerStatus
 from stable_harness.runtime.faults import crash_point
@@ -43,6 +44,23 @@ class ToolNotAvailableError(ToolCallError):
     """The agent asked for a tool it may not use or that does not exist."""
 
 
+class ToolRefusedError(ToolNotAvailableError):
+    """The tool gateway refused the call; ``error["message"]`` is written for the model."""
+
+    def __init__(self, refusal: ToolRefusal) -> None:
+        self.refusal = refusal
+        super().__init__(refusal.tool, {"code": refusal.code, "message": refusal.for_model(),
+                                        "types": []})
+
+
+class RunBlockedError(StableHarnessError):
+    """The run cannot go on (e.g. too many refused tool calls): it ends ``blocked``."""
+
+    def __init__(self, step_id: str, reason: str, data: dict[str, Any]) -> None:
+        self.step_id, self.reason, self.data = step_id, reason, data
+        super().__init__(reason)
+
+
 class NondeterministicReplayError(StableHarnessError):
     """A replay made a different call than the recorded one at the same position."""
 
@@ -62,14 +80,19 @@ class LoadedTool:
 class ToolRunner:
     """Executes one run's tool calls (see the module docstring)."""
 
-    def __init__(self, active: ActiveRun, resolve: Callable[[str, str], LoadedTool]) -> None:
+    def __init__(self, active: ActiveRun, resolve: Callable[[str, str], LoadedTool],
+                 gate: Callable[[str, Any, Any], CheckedCall], refusal_budget: int) -> None:
         self._active = active
         self._resolve = resolve
+        self._gate = gate
+        self._budget = refusal_budget
 
-    async def call(self, ctx: RunContext, name: str, arguments: dict[str, Any], *,
+    async def call(self, ctx: RunContext, name: str, arguments: Any, *,
                    key: str | None = None) -> Any:
-        """Call ``name`` with ``arguments`` once, as far as the ledger can tell."""
+        """Check the call with the gateway, then run it once, as far as the ledger can tell."""
         key = ctx.next_key("call") if key is None else f"id:{key}"
+        checked = await self._check(ctx, key, name, arguments)
+        name, arguments = checked.tool, checked.arguments
         tool = self._resolve(self._active.run.agent, name)
         entry = ctx.replay.ledger.get(key)
         if entry is not None and entry.tool != name:
@@ -91,6 +114,34 @@ class ToolRunner:
                                            or "re-running the tool was rejected", "types": []})
             arguments = decision.arguments or entry.arguments
         return await self._execute(ctx, key, tool, arguments)
+
+    async def _check(self, ctx: RunContext, key: str, name: str, arguments: Any
+                     ) -> CheckedCall:
+        """The gateway's verdict; repairs and refusals are events (refusals: step.blocked)."""
+        active = self._active
+        try:
+            checked = self._gate(active.run.agent, name, arguments)
+        except ToolRefusal as refusal:
+            ctx.refusals += 1
+            ordinal = ctx.next_ordinal()
+            diagnostics = refusal.to_dict()
+            if ordinal is not None:
+                await active.emit(EventType.STEP_BLOCKED, {
+                    "runId": active.run.id, "stepId": key, "reason": refusal.code,
+                    "diagnostics": diagnostics}, ordinal=ordinal)
+            if ctx.refusals > self._budget:
+                raise RunBlockedError(key, f"refusal budget exhausted: {ctx.refusals} tool "
+                                      f"calls refused in this run (limit {self._budget})",
+                                      {"diagnostics": diagnostics}) from refusal
+            raise ToolRefusedError(refusal) from None
+        if checked.notes:
+            ordinal = ctx.next_ordinal()
+            if ordinal is not None:
+                await active.emit(EventType.TOOL_REPAIRED, {
+                    "runId": active.run.id, "callId": key, "tool": checked.tool,
+                    "arguments": checked.arguments,
+                    "repairs": [n.to_dict() for n in checked.notes]}, ordinal=ordinal)
+        return checked
 
     async def _execute(self, ctx: RunContext, key: str, tool: LoadedTool,
                        arguments: dict[str, Any]) -> Any:

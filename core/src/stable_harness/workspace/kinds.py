@@ -123,6 +123,12 @@ class RunsSpec(Base):
         description="A run's owner renews its lease at a third of this; an expired lease lets "
         "another process recover the run.",
     )
+    refusal_budget: int = Field(
+        10, ge=1, description="Tool calls the gateway may refuse in one run before the run "
+                              "ends `blocked`.")
+    unknown_arguments: Literal["drop", "refuse"] = Field(
+        "drop", description="Arguments a tool does not declare: dropped (with a note) or the "
+                            "call is refused.")
     cancel_poll_seconds: float = Field(
         0.05, gt=0, le=10,
         description="How often a process checks the store for cancels requested elsewhere.",

@@ -77,12 +77,15 @@ class RuntimeToolsMiddleware(AgentMiddleware):  # type: ignore[type-arg]
                               handler: Callable[[Any], Awaitable[Any]]) -> Any:
         ctx = current_run()
         call = request.tool_call
-        if call["name"] in self.workspace_tools:
+        # workspace tools, and names the framework does not know (the gateway may repair a
+        # near miss among the agent's tools, or refuse it in words the model can act on)
+        if call["name"] in self.workspace_tools or request.tool is None:
             try:
                 result = await ctx.call_tool(call["name"], call["args"], key=call["id"])
-            except ToolNotAvailableError as exc:  # the model may correct itself
-                return ToolMessage(content=str(exc), tool_call_id=call["id"],
-                                   name=call["name"], status="error")
+            except ToolNotAvailableError as exc:  # refused: the model may correct itself
+                return ToolMessage(content=str(exc.error.get("message", exc)),
+                                   tool_call_id=call["id"], name=call["name"],
+                                   status="error")
             return ToolMessage(content=as_text(result), tool_call_id=call["id"],
                                name=call["name"])
         return await self._observed(ctx, request, handler)

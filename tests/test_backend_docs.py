@@ -103,3 +103,12 @@ def test_gateway_doc_console_example_matches_the_cli(tmp_path: Path) -> None:
     result = runner.invoke(build_app(), args)
     assert result.exit_code == 0, result.stdout
     assert result.stdout.splitlines()[:len(expected)] == expected
+
+
+def test_gateway_policies_example_validates(tmp_path: Path) -> None:
+    [block] = examples("gateway.md").values()
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "runtime.yaml").write_text(block, encoding="utf-8")
+    ws = load_workspace(root, environ={})
+    assert [p.use for p in ws.runtime.policies] == ["fs-roots", "approval", "tool-allowlist"]

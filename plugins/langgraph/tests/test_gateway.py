@@ -49,3 +49,30 @@ async def test_repairs_and_refusals_reach_the_model(tmp_path: Path, monkeypatch)
     assert '"error": "tool_call_refused"' in run.output
     assert [e.tool for e in ledger.values()] == ["echo_tool"]
     assert effects(ws) == []
+
+
+async def test_a_policy_approval_parks_a_graph_and_resumes_it(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    monkeypatch.setenv("LG_EFFECTS", str(tmp_path / "effects.log"))
+    ws = write_workspace(tmp_path / "ws", {"runtime.yaml": """
+        apiVersion: stable-harness.dev/v1
+        kind: Runtime
+        metadata: {name: lg}
+        spec:
+          defaultAgent: lg
+          policies: [{use: approval, config: {tags: [mutating]}}]
+        """})
+    runtime = await Runtime.open(ws)
+    try:
+        run = await runtime.run("tea", timeout=60)
+        assert run.status == "waiting_approval", run.error
+        [approval] = await runtime.list_approvals(run_id=run.id)
+        assert (approval.reason, approval.action["tool"]) == ("policy", "effect_tool")
+        assert effects(ws) == []
+        await runtime.resolve_approval(approval.id, "approve")
+        done = await runtime.wait(run.id, timeout=60)
+    finally:
+        await runtime.close()
+    assert done.status == "completed", done.error
+    assert done.output == "done: wrote tea"
+    assert effects(ws) == ["tea"]

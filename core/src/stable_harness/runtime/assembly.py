@@ -8,6 +8,7 @@ from typing import Any
 
 from stable_harness.backends.contract import AgentBinding, BackendAdapter
 from stable_harness.errors import NotFoundError, PluginError
+from stable_harness.gateway.policy import ToolPolicy
 from stable_harness.records import Slot
 from stable_harness.runtime.sinks import EventSink
 from stable_harness.runtime.tools import LoadedTool
@@ -82,3 +83,12 @@ def make_adapter(ws: Workspace, agent: str,
                            model=lambda name: make_model(ws, name), tool=tool, workspace=ws)
     adapter: BackendAdapter = record.load_factory()(options, agent=binding)
     return adapter
+
+
+def make_policies(ws: Workspace) -> list[tuple[str, ToolPolicy]]:
+    """The enabled policies, in the order the Runtime lists them."""
+    out = []
+    for ref in ws.runtime.policies:
+        record = ws.plugins.registry(Slot.POLICY).get(ref.use).record
+        out.append((ref.use, record.create(ref.config)))
+    return out

@@ -45,7 +45,7 @@ class ActiveRun:
         self.run = run
         self.writer: EventWriter = runtime.writer
         self.tools = ToolRunner(self, runtime.resolve_tool, runtime.check_tool_call,
-                                runtime.spec.refusal_budget)
+                                runtime.govern_tool_call, runtime.spec.refusal_budget)
         self.seq = run.last_seq
         self.cancel_reason: str | None = None
         self.context: RunContext | None = None

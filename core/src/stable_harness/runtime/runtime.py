@@ -24,6 +24,7 @@ from stable_harness.errors import (
     ToolCallRefusedError,
 )
 from stable_harness.gateway import CheckedCall, ToolGateway, ToolRefusal, VisibleTool
+from stable_harness.gateway.policy import Governance, PolicyCall, Verdict, govern
 from stable_harness.records import Slot, Support
 from stable_harness.runs.events import Event, EventType, now_iso
 from stable_harness.runs.models import (
@@ -43,7 +44,13 @@ from stable_harness.runtime.admission import (
     resolve_agent,
     validate_request,
 )
-from stable_harness.runtime.assembly import load_tool, make_adapter, make_sinks, make_store
+from stable_harness.runtime.assembly import (
+    load_tool,
+    make_adapter,
+    make_policies,
+    make_sinks,
+    make_store,
+)
 from stable_harness.runtime.bus import EventBus, wait_signal
 from stable_harness.runtime.busy import settle_busy
 from stable_harness.runtime.decisions import record_decision
@@ -80,6 +87,7 @@ class Runtime:
         self._tools: dict[str, LoadedTool] = {}
         self._visible: dict[str, dict[str, VisibleTool]] = {}
         self.gateway = ToolGateway(unknown_arguments=self.spec.unknown_arguments)
+        self.policies = make_policies(workspace)
         self._reported_sink_failures: set[tuple[str, str]] = set()
         self._keeper: asyncio.Task[None] | None = None
         self._closed = False
@@ -295,6 +303,15 @@ class Runtime:
                 tool: VisibleTool(tool, self.resolve_tool(agent, tool).parameters)
                 for tool in agent_tools(self.workspace, agent)}
         return self.gateway.check(name, arguments, visible)
+
+    def govern_tool_call(self, agent: str, call: CheckedCall) -> Governance:
+        """What the enabled policies say about a checked call (deny wins)."""
+        if not self.policies:
+            return Governance(Verdict.ALLOW)
+        spec = self.workspace.tools[call.tool].doc.spec
+        return govern(self.policies, PolicyCall(
+            agent, call.tool, call.arguments, frozenset(spec.tags),
+            self.resolve_tool(agent, call.tool).parameters, self.workspace.root))
 
     def resolve_tool(self, agent: str, name: str) -> LoadedTool:
         """Load tool ``name`` for ``agent`` (raises a model-readable error when not allowed)."""

@@ -16,10 +16,11 @@ import inspect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from stable_harness.errors import StableHarnessError
-from stable_harness.gateway import CheckedCall, ToolRefusal
+from stable_harness.gateway import CheckedCall, GatewayNote, ToolRefusal
+from stable_harness.gateway.policy import Governance, Verdict
 from stable_harness.runs.events import EventType
 from stable_harness.runs.models import LedgerEntry, LedgerStatus
 from stable_harness.runtime.faults import crash_point
@@ -81,10 +82,13 @@ class ToolRunner:
     """Executes one run's tool calls (see the module docstring)."""
 
     def __init__(self, active: ActiveRun, resolve: Callable[[str, str], LoadedTool],
-                 gate: Callable[[str, Any, Any], CheckedCall], refusal_budget: int) -> None:
+                 gate: Callable[[str, Any, Any], CheckedCall],
+                 govern: Callable[[str, CheckedCall], Governance],
+                 refusal_budget: int) -> None:
         self._active = active
         self._resolve = resolve
         self._gate = gate
+        self._govern = govern
         self._budget = refusal_budget
 
     async def call(self, ctx: RunContext, name: str, arguments: Any, *,
@@ -117,23 +121,16 @@ class ToolRunner:
 
     async def _check(self, ctx: RunContext, key: str, name: str, arguments: Any
                      ) -> CheckedCall:
-        """The gateway's verdict; repairs and refusals are events (refusals: step.blocked)."""
+        """The gateway's verdict, then the policies'; repairs and refusals are events
+        (refusals: ``harness.step.blocked``); a call a policy wants approved waits for it."""
         active = self._active
         try:
             checked = self._gate(active.run.agent, name, arguments)
+            governance = self._govern(active.run.agent, checked)
+            if governance.verdict is Verdict.DENY:
+                raise _denied(checked, governance)
         except ToolRefusal as refusal:
-            ctx.refusals += 1
-            ordinal = ctx.next_ordinal()
-            diagnostics = refusal.to_dict()
-            if ordinal is not None:
-                await active.emit(EventType.STEP_BLOCKED, {
-                    "runId": active.run.id, "stepId": key, "reason": refusal.code,
-                    "diagnostics": diagnostics}, ordinal=ordinal)
-            if ctx.refusals > self._budget:
-                raise RunBlockedError(key, f"refusal budget exhausted: {ctx.refusals} tool "
-                                      f"calls refused in this run (limit {self._budget})",
-                                      {"diagnostics": diagnostics}) from refusal
-            raise ToolRefusedError(refusal) from None
+            await self._refuse(ctx, key, refusal)
         if checked.notes:
             ordinal = ctx.next_ordinal()
             if ordinal is not None:
@@ -141,7 +138,50 @@ class ToolRunner:
                     "runId": active.run.id, "callId": key, "tool": checked.tool,
                     "arguments": checked.arguments,
                     "repairs": [n.to_dict() for n in checked.notes]}, ordinal=ordinal)
+        if governance.verdict is Verdict.APPROVAL:
+            checked = await self._approved(ctx, key, checked, governance)
         return checked
+
+    async def _approved(self, ctx: RunContext, key: str, checked: CheckedCall,
+                        governance: Governance) -> CheckedCall:
+        """Wait for the decision a policy asked for; an edit is checked again (it cannot get
+        past a deny)."""
+        decision = await ctx.request_approval(
+            {"tool": checked.tool, "arguments": checked.arguments,
+             "reasons": governance.reasons(Verdict.APPROVAL)},
+            "policy", requester="runtime", key=f"{key}:policy")
+        if not decision.approved:
+            await self._refuse(ctx, key, ToolRefusal(
+                checked.tool, "govern", "rejected",
+                "a reviewer rejected this call" + (f": {decision.message}"
+                                                   if decision.message else "")
+                + ". Nothing was run.", checked.notes))
+        if decision.arguments is None:
+            return checked
+        try:
+            edited = self._gate(self._active.run.agent, checked.tool, decision.arguments)
+            governance = self._govern(self._active.run.agent, edited)
+            if governance.verdict is Verdict.DENY:
+                raise _denied(edited, governance)
+        except ToolRefusal as refusal:
+            await self._refuse(ctx, key, refusal)
+        return edited
+
+    async def _refuse(self, ctx: RunContext, key: str, refusal: ToolRefusal) -> NoReturn:
+        """Record a refusal and raise the typed error (or end the run past the budget)."""
+        active = self._active
+        ctx.refusals += 1
+        ordinal = ctx.next_ordinal()
+        diagnostics = refusal.to_dict()
+        if ordinal is not None:
+            await active.emit(EventType.STEP_BLOCKED, {
+                "runId": active.run.id, "stepId": key, "reason": refusal.code,
+                "diagnostics": diagnostics}, ordinal=ordinal)
+        if ctx.refusals > self._budget:
+            raise RunBlockedError(key, f"refusal budget exhausted: {ctx.refusals} tool "
+                                  f"calls refused in this run (limit {self._budget})",
+                                  {"diagnostics": diagnostics}) from refusal
+        raise ToolRefusedError(refusal) from None
 
     async def _execute(self, ctx: RunContext, key: str, tool: LoadedTool,
                        arguments: dict[str, Any]) -> Any:
@@ -200,3 +240,13 @@ async def _invoke(tool: LoadedTool, arguments: dict[str, Any]) -> Any:
         if inspect.isawaitable(result):
             result = await result
         return result
+
+
+def _denied(checked: CheckedCall, governance: Governance) -> ToolRefusal:
+    reasons = governance.reasons(Verdict.DENY)
+    return ToolRefusal(
+        checked.tool, "govern", "denied",
+        "a policy denies this call: " + "; ".join(reasons) + ". Nothing was run.",
+        checked.notes,
+        [GatewayNote("govern", "denied", d.path or "$", reason=f"{d.policy}: {d.reason}")
+         for d in governance.decisions if d.verdict is Verdict.DENY])

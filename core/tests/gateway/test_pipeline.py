@@ -163,3 +163,25 @@ def test_refs_to_defs_are_followed() -> None:
     tools = {"t": VisibleTool("t", schema)}
     call = ToolGateway().check("t", {"p": {"n": "3"}}, tools)
     assert call.arguments == {"p": {"n": 3}}
+
+
+def test_a_number_sent_as_a_string_for_an_integer_enum_is_coerced() -> None:
+    # found with BFCL: the enum check ran before the type coercion and refused "2"
+    tools = {"svc": VisibleTool("svc", {"type": "object", "properties": {
+        "id": {"type": "integer", "enum": [1, 2, 7]}}, "required": ["id"]})}
+    call = ToolGateway().check("svc", {"id": "2"}, tools)
+    assert call.arguments == {"id": 2}
+
+
+def test_an_argument_to_a_tool_without_arguments_is_dropped() -> None:
+    # found with BFCL: `properties: {}` with additionalProperties false refused instead
+    tools = {"version": VisibleTool("version", {"type": "object", "properties": {},
+                                                "additionalProperties": False})}
+    call = ToolGateway().check("version", {"invented": 1}, tools)
+    assert call.arguments == {}
+
+
+def test_a_clearly_closest_spelling_wins_over_a_distant_runner_up() -> None:
+    tools = {n: VisibleTool(n, {"type": "object"}) for n in (
+        "currency.get_rate", "currency.get_latest_rate", "currency.convert")}
+    assert ToolGateway().check("currency.get_rat", {}, tools).tool == "currency.get_rate"

@@ -10,6 +10,14 @@ from stable_harness.gateway.notes import GatewayNote, ToolRefusal
 
 _SEPARATORS = re.compile(r"[\s_\-.]+")
 CLOSE_SPELLING = 0.85
+CLEAR_MARGIN = 0.05  # the best spelling must beat the runner-up by this much
+
+
+def _clearly_best(name: str, close: list[str]) -> bool:
+    if len(close) == 1:
+        return True
+    ratios = [difflib.SequenceMatcher(None, name, c).ratio() for c in close]
+    return ratios[0] - ratios[1] >= CLEAR_MARGIN
 
 
 def _folded(name: str) -> str:
@@ -28,9 +36,9 @@ def resolve_name(name: object, visible: Collection[str]) -> tuple[str, list[Gate
         return folded[0], [GatewayNote("resolve", "name_case_or_separator", "$.name", name,
                                        folded[0], "case or separators differ")]
     close = difflib.get_close_matches(name, list(visible), n=2, cutoff=CLOSE_SPELLING)
-    if len(close) == 1:
+    if close and _clearly_best(name, close):
         return close[0], [GatewayNote("resolve", "name_close_spelling", "$.name", name, close[0],
-                                      "one visible tool is a close spelling")]
+                                      "one visible tool is a clearly closer spelling")]
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
     raise ToolRefusal(name, "resolve", "unknown_tool",
                       f"there is no tool '{name}' available to you (available: "

@@ -59,7 +59,7 @@ class Repairer:
             where = f"{path}.{key}"
             if key in props:
                 out[key] = self.repair(item, props[key], where)
-            elif props and extra in (None, False):
+            elif ("properties" in schema and extra is None) or extra is False:
                 self.unknown.append(where)
                 if self.drop_unknown:
                     self.notes.append(GatewayNote("repair", "unknown_argument_dropped", where,
@@ -82,8 +82,12 @@ class Repairer:
         return wrapped
 
     def _scalar(self, value: Any, schema: dict[str, Any], path: str, types: set[str]) -> Any:
+        value = self._coerce(value, path, types)
         if "enum" in schema and isinstance(value, str) and value not in schema["enum"]:
             return self._enum(value, schema["enum"], path)
+        return value
+
+    def _coerce(self, value: Any, path: str, types: set[str]) -> Any:
         if not isinstance(value, str | float) or isinstance(value, bool):
             return value
         new: Any = value

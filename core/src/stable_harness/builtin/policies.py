@@ -1,4 +1,4 @@
-"""Built-in plugin ``policies``: ``fs-roots``, ``tool-allowlist`` and ``approval``."""
+"""Built-in plugin ``policies``: ``fs-roots``, ``network``, ``tool-allowlist``, ``approval``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ def stable_harness_register_policies() -> Sequence[PolicyRecord]:
             name="fs-roots", factory="stable_harness.builtin.fs_roots:FsRootsPolicy",
             summary="File arguments must resolve (symlinks followed) inside configured roots",
             config_model="stable_harness.builtin.policy_config:FsRootsConfig"),
+        PolicyRecord(
+            name="network", factory="stable_harness.builtin.network_policy:NetworkPolicy",
+            summary="URL arguments: allowed schemes and hosts; private, loopback, link-local "
+                    "and metadata addresses refused after DNS resolution",
+            config_model="stable_harness.builtin.policy_config:NetworkConfig"),
         PolicyRecord(
             name="tool-allowlist",
             factory="stable_harness.builtin.simple_policies:ToolAllowlistPolicy",

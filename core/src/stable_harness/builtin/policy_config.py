@@ -42,3 +42,24 @@ class ApprovalConfig(PluginConfig):
 
     tools: list[str] = Field(default_factory=list, description="Tool names.")
     tags: list[str] = Field(default_factory=list, description="Tool tags, e.g. `mutating`.")
+
+
+URL_ARGUMENTS = ["url", "uri", "link", "href", "endpoint", "base_url", "webhook", "callback_url"]
+
+
+class NetworkConfig(PluginConfig):
+    """``network``: where URL arguments may point."""
+
+    schemes: list[str] = Field(default_factory=lambda: ["https", "http"],
+                               description="Allowed URL schemes.")
+    hosts: list[str] = Field(default_factory=list,
+                             description="Allowed host names (`*.example.com` patterns); "
+                                         "empty: any host with public addresses.")
+    allow_networks: list[str] = Field(
+        default_factory=list, description="Address ranges allowed although private or "
+                                          "loopback (e.g. `10.1.0.0/16` for an intranet).")
+    url_arguments: list[str] = Field(
+        default_factory=lambda: list(URL_ARGUMENTS),
+        description="Argument names holding URLs (also: schema `format: uri`).")
+    all_tools: bool = Field(False, description="Check every tool, not only those tagged "
+                                               "`network`.")

@@ -12,6 +12,7 @@ from stable_harness.gateway.policy import ToolPolicy
 from stable_harness.records import Slot
 from stable_harness.runtime.sinks import EventSink
 from stable_harness.runtime.tools import LoadedTool
+from stable_harness.secrets import resolve as resolve_secrets
 from stable_harness.store.contract import RunStore
 from stable_harness.workspace.model import Workspace
 
@@ -42,7 +43,7 @@ def make_model(ws: Workspace, name: str) -> Any:
         raise NotFoundError(f"model '{name}' is not in this workspace")
     spec = entry.doc.spec
     record = ws.plugins.registry(Slot.MODEL_PROVIDER).get(spec.provider).record
-    config = record.config_class().model_validate(spec.config)
+    config = record.config_class().model_validate(resolve_secrets(spec.config))
     try:
         return record.load_factory()(config, name=name, model=spec.model)
     except (PluginError, NotFoundError):
@@ -64,7 +65,7 @@ def load_tool(ws: Workspace, name: str) -> LoadedTool:
     """Load workspace tool ``name`` through its registry."""
     spec = ws.tools[name].doc.spec
     record = ws.plugins.registry(Slot.TOOL_REGISTRY).get(spec.registry).record
-    loaded = record.create(spec.config).load(name, spec, ws.root)
+    loaded = record.create(resolve_secrets(spec.config)).load(name, spec, ws.root)
     return LoadedTool(name, loaded.function, loaded.parameters, loaded.description,
                       "idempotent" in spec.tags or "read-only" in spec.tags,
                       spec.timeout_seconds)

@@ -62,6 +62,7 @@ from stable_harness.runtime.settings import RunSettings
 from stable_harness.runtime.sinks import EventSink, SinkFanout
 from stable_harness.runtime.tools import LoadedTool
 from stable_harness.runtime.writer import EventWriter
+from stable_harness.secrets import Redactor, redact_batch, workspace_secret_names
 from stable_harness.store.contract import DuplicateRunError, PendingEvent, RunStore, WriteBatch
 from stable_harness.workspace.model import Workspace
 
@@ -80,7 +81,9 @@ class Runtime:
         self.owner = new_owner_id()
         self.bus = EventBus()
         self.sinks = SinkFanout(sinks, self._sink_failed)
-        self.writer = EventWriter(store, self.publish)
+        self.redactor = Redactor(workspace_secret_names(workspace))
+        self.writer = EventWriter(store, self.publish,
+                                  lambda batch: redact_batch(self.redactor, batch))
         self.executor = Executor(self)
         self._tasks: dict[str, tuple[asyncio.Task[None], ActiveRun]] = {}
         self._adapters: dict[str, BackendAdapter] = {}
@@ -464,7 +467,8 @@ class Runtime:
         """One JSON document holding the run and everything recorded about it."""
         from stable_harness.runtime.exchange import export_run
 
-        return await export_run(self.store, run_id)
+        document: dict[str, Any] = self.redactor.tree(await export_run(self.store, run_id))
+        return document
 
     async def import_run(self, document: Any) -> Run:
         """Store an exported run; a malformed document or a known run id changes nothing."""

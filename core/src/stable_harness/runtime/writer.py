@@ -27,9 +27,11 @@ COALESCE_SECONDS = 0.002
 class EventWriter:
     """The batching queue in front of a :class:`RunStore` (see the module docstring)."""
 
-    def __init__(self, store: RunStore, publish: Callable[[list[Event]], None]) -> None:
+    def __init__(self, store: RunStore, publish: Callable[[list[Event]], None],
+                 prepare: Callable[[WriteBatch], WriteBatch] | None = None) -> None:
         self._store = store
         self._publish = publish
+        self._prepare = prepare  # e.g. secret redaction, applied before anything is written
         self._batch = WriteBatch()
         self._waiters: list[asyncio.Future[None]] = []
         self._wake = asyncio.Event()
@@ -91,6 +93,8 @@ class EventWriter:
         batch, waiters = self._batch, self._waiters
         self._batch, self._waiters = WriteBatch(), []
         try:
+            if self._prepare is not None:
+                batch = self._prepare(batch)
             await self._store.write(batch)
         except BaseException as exc:  # waiters learn of it; the flusher keeps serving others
             self._resolve(waiters, exc)

@@ -1,4 +1,8 @@
-"""``${env:NAME}`` and ``${env:NAME:-default}`` in string values; ``$${`` is a literal ``${``."""
+"""``${env:NAME}`` and ``${env:NAME:-default}`` in string values; ``$${`` is a literal ``${``.
+
+``${secret:NAME}`` is checked (the variable must be set) but left as written: it is resolved
+where it is used, see :mod:`stable_harness.secrets`.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from stable_harness.workspace.diagnostics import Path
 
 _TOKEN = re.compile(r"\$\$\{|\$\{([^}]*)\}|\$\{")
 _ENV = re.compile(r"^env:([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$", re.DOTALL)
-SYNTAX_HELP = "write ${env:NAME} or ${env:NAME:-default}; $${ is a literal ${"
+_SECRET = re.compile(r"^secret:([A-Za-z_][A-Za-z0-9_]*)$")
+SYNTAX_HELP = ("write ${env:NAME}, ${env:NAME:-default} or ${secret:NAME}; "
+               "$${ is a literal ${")
 
 
 class InterpolationError(ValueError):
@@ -26,6 +32,13 @@ def interpolate(value: str, environ: Mapping[str, str]) -> str:
             return "${"
         if match.group(1) is None:
             raise InterpolationError(f"unterminated '${{' in {value!r}; {SYNTAX_HELP}")
+        secret = _SECRET.match(match.group(1))
+        if secret is not None:  # resolved when used, never stored resolved (secrets.py)
+            if secret.group(1) not in environ:
+                raise InterpolationError(
+                    f"secret {secret.group(1)} is not set (set the environment variable "
+                    f"{secret.group(1)})")
+            return text
         ref = _ENV.match(match.group(1))
         if ref is None:
             raise InterpolationError(f"unknown reference '{text}'; {SYNTAX_HELP}")

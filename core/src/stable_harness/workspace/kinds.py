@@ -154,6 +154,10 @@ class RuntimeSpec(Base):
     runs: RunsSpec = Field(default_factory=RunsSpec, description="Run execution settings.")
     default_agent: str | None = Field(
         None, description="Agent of requests that name none (needed with several agents).")
+    secrets: list[str] = Field(
+        default_factory=list,
+        description="Environment variables whose values are secrets: redacted from events, "
+                    "outputs, the ledger, exports and errors (as are `${secret:NAME}` values).")
 
 
 class Edge(Base):

@@ -110,5 +110,9 @@ def test_gateway_policies_example_validates(tmp_path: Path) -> None:
     root = tmp_path / "ws"
     root.mkdir()
     (root / "runtime.yaml").write_text(block, encoding="utf-8")
+    (root / "tools.yaml").write_text(
+        "apiVersion: stable-harness.dev/v1\nkind: Tool\nmetadata: {name: run_command}\n"
+        "spec: {entrypoint: 'os:getcwd'}\n", encoding="utf-8")
     ws = load_workspace(root, environ={})
-    assert [p.use for p in ws.runtime.policies] == ["fs-roots", "approval", "tool-allowlist"]
+    assert [p.use for p in ws.runtime.policies] == [
+        "fs-roots", "approval", "tool-allowlist", "network", "command-allowlist"]

@@ -207,3 +207,31 @@ async def test_an_edit_cannot_get_past_a_deny(rt) -> None:
 async def test_the_allowlist_denies_a_tool_for_one_agent(rt) -> None:
     run = await rt.run("x", agent="limited", timeout=30)
     assert run.output == "denied"
+
+
+@pytest.mark.parametrize(("command", "denied"), [
+    ("ls -la work", False), (["git", "status"], False), ("/usr/bin/ls", False),
+    ("rm -rf /", True), ("ls; rm -rf /", True), ("ls && curl x", True), ("echo $(id)", True),
+    ("ls `id`", True), ("", True), (["python", "-c", "x"], True), (42, True),
+    ("ls 'unclosed", True),
+])
+def test_command_allowlist(command, denied) -> None:
+    from stable_harness.builtin.policy_config import CommandAllowlistConfig
+    from stable_harness.builtin.simple_policies import CommandAllowlistPolicy
+
+    policy = CommandAllowlistPolicy(CommandAllowlistConfig(commands=["ls", "git"]))
+    found = policy.judge(PolicyCall("a", "sh", {"command": command}, frozenset(), {},
+                                    Path(".")))
+    assert bool(found) is denied
+    if denied:
+        assert found[0].path == "$.command"
+
+
+async def test_a_policy_scoped_to_tools_judges_only_them(tmp_path: Path) -> None:
+    from stable_harness.gateway.policy import ScopedPolicy
+
+    inner = ApprovalPolicy(ApprovalConfig(tools=["a", "b"]))
+    scoped = ScopedPolicy(inner, frozenset({"a"}))
+    call = PolicyCall("x", "b", {}, frozenset(), {}, tmp_path)
+    assert scoped.judge(call) == ()
+    assert scoped.judge(PolicyCall("x", "a", {}, frozenset(), {}, tmp_path))

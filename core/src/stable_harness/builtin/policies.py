@@ -26,6 +26,12 @@ def stable_harness_register_policies() -> Sequence[PolicyRecord]:
             summary="Per agent, only the listed tools may run",
             config_model="stable_harness.builtin.policy_config:ToolAllowlistConfig"),
         PolicyRecord(
+            name="command-allowlist",
+            factory="stable_harness.builtin.simple_policies:CommandAllowlistPolicy",
+            summary="Command arguments may only start allowed programs, without shell "
+                    "operators",
+            config_model="stable_harness.builtin.policy_config:CommandAllowlistConfig"),
+        PolicyRecord(
             name="approval", factory="stable_harness.builtin.simple_policies:ApprovalPolicy",
             summary="Calls of the listed tools or tags need a human decision first",
             config_model="stable_harness.builtin.policy_config:ApprovalConfig"),

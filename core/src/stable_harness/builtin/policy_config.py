@@ -63,3 +63,12 @@ class NetworkConfig(PluginConfig):
         description="Argument names holding URLs (also: schema `format: uri`).")
     all_tools: bool = Field(False, description="Check every tool, not only those tagged "
                                                "`network`.")
+
+
+class CommandAllowlistConfig(PluginConfig):
+    """``command-allowlist``: which programs a command argument may start."""
+
+    commands: list[str] = Field(min_length=1, description="Allowed program names.")
+    command_arguments: list[str] = Field(
+        default_factory=lambda: ["command", "cmd", "argv", "shell_command"],
+        description="Argument names holding a command line (a string or a list).")

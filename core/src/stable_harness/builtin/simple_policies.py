@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
+from typing import Any
 
-from stable_harness.builtin.policy_config import ApprovalConfig, ToolAllowlistConfig
+from stable_harness.builtin.policy_config import (
+    ApprovalConfig,
+    CommandAllowlistConfig,
+    ToolAllowlistConfig,
+)
 from stable_harness.gateway.policy import PolicyCall, PolicyDecision, Verdict
 
 
@@ -38,3 +44,43 @@ class ApprovalPolicy:
             return [PolicyDecision(Verdict.APPROVAL, "approval",
                                    f"tools tagged {', '.join(tags)} need approval")]
         return []
+
+
+SHELL_OPERATORS = set(";|&`$<>\n")
+
+
+class CommandAllowlistPolicy:
+    """A command argument must start an allowed program and hold no shell operators."""
+
+    def __init__(self, config: CommandAllowlistConfig) -> None:
+        self.config = config
+
+    def judge(self, call: PolicyCall) -> Sequence[PolicyDecision]:
+        out = []
+        for key in self.config.command_arguments:
+            if key in call.arguments:
+                problem = self._problem(call.arguments[key])
+                if problem:
+                    out.append(PolicyDecision(Verdict.DENY, "command-allowlist", problem,
+                                              f"$.{key}"))
+        return out
+
+    def _problem(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            if SHELL_OPERATORS & set(value):
+                return "shell operators are not allowed in a command"
+            try:
+                argv = shlex.split(value)
+            except ValueError as exc:
+                return f"the command cannot be parsed ({exc})"
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            argv = value
+        else:
+            return "a command must be a string or a list of strings"
+        if not argv:
+            return "the command is empty"
+        program = argv[0].rsplit("/", 1)[-1]
+        if program not in self.config.commands:
+            return (f"'{program}' is not an allowed command (allowed: "
+                    f"{', '.join(self.config.commands)})")
+        return None

@@ -58,6 +58,16 @@ class ToolPolicy(Protocol):
         ...
 
 
+class ScopedPolicy:
+    """A policy applied to some tools only (``Runtime.spec.policies[].tools``)."""
+
+    def __init__(self, policy: ToolPolicy, tools: frozenset[str]) -> None:
+        self.policy, self.tools = policy, tools
+
+    def judge(self, call: PolicyCall) -> Sequence[PolicyDecision]:
+        return self.policy.judge(call) if call.tool in self.tools else ()
+
+
 @dataclass(frozen=True)
 class Governance:
     """The combined outcome: the strictest verdict, and every finding behind it."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from stable_harness.backends.contract import AgentBinding, BackendAdapter
 from stable_harness.errors import NotFoundError, PluginError
-from stable_harness.gateway.policy import ToolPolicy
+from stable_harness.gateway.policy import ScopedPolicy, ToolPolicy
 from stable_harness.records import Slot
 from stable_harness.runtime.sinks import EventSink
 from stable_harness.runtime.tools import LoadedTool
@@ -87,9 +87,12 @@ def make_adapter(ws: Workspace, agent: str,
 
 
 def make_policies(ws: Workspace) -> list[tuple[str, ToolPolicy]]:
-    """The enabled policies, in the order the Runtime lists them."""
-    out = []
+    """The enabled policies, in the order the Runtime lists them (scoped to their ``tools``
+    when the entry names some)."""
+    out: list[tuple[str, ToolPolicy]] = []
     for ref in ws.runtime.policies:
         record = ws.plugins.registry(Slot.POLICY).get(ref.use).record
-        out.append((ref.use, record.create(ref.config)))
+        policy: ToolPolicy = record.create(resolve_secrets(ref.config))
+        out.append((ref.use, ScopedPolicy(policy, frozenset(ref.tools)) if ref.tools
+                    else policy))
     return out

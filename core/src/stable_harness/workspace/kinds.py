@@ -54,6 +54,10 @@ class EventSinkRef(PluginRef):
 class PolicyRef(PluginRef):
     """A sandbox or approval policy (slot `policy`)."""
 
+    tools: list[str] = Field(
+        default_factory=list,
+        description="Apply only to these tools (a per-tool validator); empty: every tool.")
+
 
 class MemoryStoreRef(PluginRef):
     """A memory store (slot `memory store`)."""

@@ -124,6 +124,9 @@ def check_skill(entry: Entry[SkillDoc], root: FsPath) -> Iterator[Diagnostic]:
 
 def check_runtime(entry: Entry[Any], inv: Names) -> Iterator[Diagnostic]:
     yield from _ref(entry, ("spec", "defaultAgent"), "Agent", entry.doc.spec.default_agent, inv)
+    for i, policy in enumerate(entry.doc.spec.policies):
+        for j, tool in enumerate(policy.tools):
+            yield from _ref(entry, ("spec", "policies", i, "tools", j), "Tool", tool, inv)
 
 
 def check_references(inv: Inventory, root: FsPath, invalid: Names) -> list[Diagnostic]:

@@ -44,8 +44,9 @@ class ActiveRun:
         self.runtime = runtime
         self.run = run
         self.writer: EventWriter = runtime.writer
-        self.tools = ToolRunner(self, runtime.resolve_tool, runtime.check_tool_call,
-                                runtime.govern_tool_call, runtime.spec.refusal_budget)
+        box = runtime.toolbox
+        self.tools = ToolRunner(self, box.resolve, box.check, box.govern,
+                                runtime.spec.refusal_budget)
         self.seq = run.last_seq
         self.cancel_reason: str | None = None
         self.context: RunContext | None = None

@@ -23,8 +23,7 @@ from stable_harness.errors import (
     StableHarnessError,
     ToolCallRefusedError,
 )
-from stable_harness.gateway import CheckedCall, ToolGateway, ToolRefusal, VisibleTool
-from stable_harness.gateway.policy import Governance, PolicyCall, Verdict, govern
+from stable_harness.gateway import ToolRefusal
 from stable_harness.records import Slot, Support
 from stable_harness.runs.events import Event, EventType, now_iso
 from stable_harness.runs.models import (
@@ -38,28 +37,18 @@ from stable_harness.runs.models import (
     new_id,
 )
 from stable_harness.runs.states import IN_FLIGHT, RunStatus
-from stable_harness.runtime.admission import (
-    agent_tools,
-    check_tool_allowed,
-    resolve_agent,
-    validate_request,
-)
-from stable_harness.runtime.assembly import (
-    load_tool,
-    make_adapter,
-    make_policies,
-    make_sinks,
-    make_store,
-)
+from stable_harness.runtime.admission import resolve_agent, validate_request
+from stable_harness.runtime.assembly import make_adapter, make_sinks, make_store
 from stable_harness.runtime.bus import EventBus, wait_signal
 from stable_harness.runtime.busy import settle_busy
 from stable_harness.runtime.decisions import record_decision
 from stable_harness.runtime.execution import ActiveRun, Executor
-from stable_harness.runtime.introspect import agent_mermaid, describe_agent, describe_tools
+from stable_harness.runtime.introspect import agent_mermaid, describe_agent
 from stable_harness.runtime.leases import new_owner_id, owner_is_dead
 from stable_harness.runtime.recovery import keep_leases, recover_orphans
 from stable_harness.runtime.settings import RunSettings
 from stable_harness.runtime.sinks import EventSink, SinkFanout
+from stable_harness.runtime.toolbox import Toolbox
 from stable_harness.runtime.tools import LoadedTool
 from stable_harness.runtime.writer import EventWriter
 from stable_harness.secrets import Redactor, redact_batch, workspace_secret_names
@@ -87,10 +76,7 @@ class Runtime:
         self.executor = Executor(self)
         self._tasks: dict[str, tuple[asyncio.Task[None], ActiveRun]] = {}
         self._adapters: dict[str, BackendAdapter] = {}
-        self._tools: dict[str, LoadedTool] = {}
-        self._visible: dict[str, dict[str, VisibleTool]] = {}
-        self.gateway = ToolGateway(unknown_arguments=self.spec.unknown_arguments)
-        self.policies = make_policies(workspace)
+        self.toolbox = Toolbox(workspace)
         self._reported_sink_failures: set[tuple[str, str]] = set()
         self._keeper: asyncio.Task[None] | None = None
         self._closed = False
@@ -160,7 +146,7 @@ class Runtime:
         validate_request(self.workspace, request, agent)
         if request.tool_call is not None:  # refused before anything is stored
             try:
-                self.check_tool_call(agent, request.tool_call.name, request.tool_call.arguments)
+                self.toolbox.check(agent, request.tool_call.name, request.tool_call.arguments)
             except ToolRefusal as refusal:
                 raise ToolCallRefusedError(refusal.message, refusal.to_dict()) from None
         if request.idempotency_key is not None:
@@ -284,12 +270,8 @@ class Runtime:
 
     def describe_tools(self, agent: str | None = None) -> list[dict[str, Any]]:
         """Every tool of the workspace, or those ``agent`` may call (its subagents' too)."""
-        if agent is None:
-            return describe_tools(self.workspace, sorted(self.workspace.tools),
-                                  lambda n: load_tool(self.workspace, n))
-        name = resolve_agent(self.workspace, agent)
-        return describe_tools(self.workspace, agent_tools(self.workspace, name),
-                              lambda n: self.resolve_tool(name, n))
+        return self.toolbox.describe(None if agent is None
+                                     else resolve_agent(self.workspace, agent))
 
     def _can_resume(self, agent: str) -> bool:
         spec = self.workspace.agents.get(agent)
@@ -298,30 +280,9 @@ class Runtime:
         record = self.workspace.plugins.registry(Slot.BACKEND).get(spec.doc.spec.backend).record
         return record.capabilities.get("resume", Support.UNSUPPORTED) != Support.UNSUPPORTED
 
-    def check_tool_call(self, agent: str, name: Any, arguments: Any) -> CheckedCall:
-        """The tool gateway's verdict on a call by ``agent`` (raises ``ToolRefusal``)."""
-        visible = self._visible.get(agent)
-        if visible is None:
-            visible = self._visible[agent] = {
-                tool: VisibleTool(tool, self.resolve_tool(agent, tool).parameters)
-                for tool in agent_tools(self.workspace, agent)}
-        return self.gateway.check(name, arguments, visible)
-
-    def govern_tool_call(self, agent: str, call: CheckedCall) -> Governance:
-        """What the enabled policies say about a checked call (deny wins)."""
-        if not self.policies:
-            return Governance(Verdict.ALLOW)
-        spec = self.workspace.tools[call.tool].doc.spec
-        return govern(self.policies, PolicyCall(
-            agent, call.tool, call.arguments, frozenset(spec.tags),
-            self.resolve_tool(agent, call.tool).parameters, self.workspace.root))
-
     def resolve_tool(self, agent: str, name: str) -> LoadedTool:
         """Load tool ``name`` for ``agent`` (raises a model-readable error when not allowed)."""
-        check_tool_allowed(self.workspace, agent, name)
-        if name not in self._tools:
-            self._tools[name] = load_tool(self.workspace, name)
-        return self._tools[name]
+        return self.toolbox.resolve(agent, name)
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -4,12 +4,11 @@ matrix matches what the installed plugins declare."""
 from __future__ import annotations
 
 import re
-import textwrap
 from pathlib import Path
 
-import yaml
 from stable_harness.plugins.matrix import compatibility_markdown
 from stable_harness.runtime import Runtime
+from stable_harness.testing.workspace import write_files
 from stable_harness.workspace import load_workspace
 
 from .test_docs import ROOT
@@ -51,15 +50,7 @@ def examples(doc: str) -> dict[str, str]:
 def docs_workspace(root: Path) -> Path:
     blocks = {**examples("backends.md"), **examples("models.md")}
     assert set(blocks) == {"langgraph", "overlay", "deepagents", "scripted", "providers"}
-    files = {**{k: textwrap.dedent(v).lstrip("\n") for k, v in SUPPORT.items()},
-             **{f"{name}.yaml": block for name, block in blocks.items()}}
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        if name.endswith(".yaml"):
-            list(yaml.safe_load_all(text))
-    return root
+    return write_files(root, {**SUPPORT, **{f"{n}.yaml": b for n, b in blocks.items()}})
 
 
 def test_doc_examples_validate(tmp_path: Path) -> None:

@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import importlib
 import sys
-import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from stable_harness.testing.workspace import write_files
+
+__all__ = ["write_files"]  # re-exported for the test modules
 
 PYTHON_WORKSPACE = Path(__file__).parent / "fixtures" / "python_workspace"
-
-
-def write_files(root: Path, files: Mapping[str, str | None]) -> Path:
-    """Write (or with ``None`` delete) files under ``root``; texts are dedented."""
-    for name, text in files.items():
-        path = root / name
-        if text is None:
-            path.unlink(missing_ok=True)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
 
 
 @pytest.fixture

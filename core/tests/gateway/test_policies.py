@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from stable_harness.builtin.simple_policies import ApprovalPolicy, ToolAllowlist
 from stable_harness.gateway.policy import PolicyCall, Verdict, govern
 from stable_harness.runs.events import EventType
 from stable_harness.runtime import Runtime
+from stable_harness.testing.workspace import write_files
 
 
 @pytest.fixture
@@ -160,8 +160,7 @@ async def rt(tmp_path: Path, monkeypatch):
     root = tmp_path / "ws"
     (root / "work").mkdir(parents=True)
     (tmp_path / "secret.txt").write_text("s3cret")
-    for name, text in WS.items():
-        (root / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    write_files(root, WS)
     monkeypatch.chdir(root)  # the tools open paths relative to the workspace
     runtime = await Runtime.open(root)
     yield runtime

@@ -3,12 +3,12 @@ a typed error the agent can handle, and too many refusals end the run ``blocked`
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 from stable_harness.runs.events import EventType
 from stable_harness.runtime import Runtime
+from stable_harness.testing.workspace import write_files
 
 FILES = {
     "ws.yaml": """
@@ -69,11 +69,7 @@ FILES = {
 
 @pytest.fixture
 async def rt(tmp_path: Path):
-    root = tmp_path / "ws"
-    root.mkdir()
-    for name, text in FILES.items():
-        (root / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    runtime = await Runtime.open(root)
+    runtime = await Runtime.open(write_files(tmp_path / "ws", FILES))
     yield runtime
     await runtime.close()
 

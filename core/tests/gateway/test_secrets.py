@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from stable_harness.cli.app import build_app
 from stable_harness.errors import WorkspaceError
 from stable_harness.runtime import Runtime
 from stable_harness.secrets import Redactor, resolve
+from stable_harness.testing.workspace import write_files
 from stable_harness.workspace import load_workspace
 from typer.testing import CliRunner
 
@@ -61,11 +61,7 @@ WS = {
 def ws(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("SH_API_TOKEN", SECRET)
     monkeypatch.setenv("SH_DB_PASSWORD", OTHER)
-    root = tmp_path / "ws"
-    root.mkdir()
-    for name, text in WS.items():
-        (root / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
+    return write_files(tmp_path / "ws", WS)
 
 
 def persisted_bytes(root: Path) -> bytes:

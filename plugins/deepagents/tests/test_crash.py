@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 from stable_harness.runs.events import EventType
 from stable_harness.runtime import Runtime
+from stable_harness.testing.workspace import write_files
 
 pytestmark = pytest.mark.slow
 
@@ -57,10 +57,7 @@ FILES = {
 
 async def test_killed_after_a_tool_resumes_without_repeating_it(tmp_path: Path,
                                                                monkeypatch) -> None:
-    ws = tmp_path / "ws"
-    ws.mkdir()
-    for name, text in FILES.items():
-        (ws / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    ws = write_files(tmp_path / "ws", FILES)
     effects = tmp_path / "effects.log"
     monkeypatch.setenv("DA_EFFECTS", str(effects))
     proc = subprocess.run(

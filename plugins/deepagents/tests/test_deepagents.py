@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from stable_harness.runs.events import EventType
 from stable_harness.runtime import Runtime
+from stable_harness.testing.workspace import write_files
 
 FILES = {
     "runtime.yaml": """
@@ -91,12 +91,7 @@ FILES = {
 
 @pytest.fixture
 async def rt(tmp_path: Path) -> AsyncIterator[Runtime]:
-    root = tmp_path / "ws"
-    for name, text in FILES.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    runtime = await Runtime.open(root)
+    runtime = await Runtime.open(write_files(tmp_path / "ws", FILES))
     yield runtime
     await runtime.close()
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 from stable_harness.runs.events import EventType
 from stable_harness.runtime import Runtime
+from stable_harness.testing.workspace import write_files
 
 WS = """
 apiVersion: stable-harness.dev/v1
@@ -33,10 +33,8 @@ spec: {backend: deepagents, model: m, tools: [echo_tool]}
 
 
 async def test_deepagents_tool_calls_are_checked(tmp_path: Path) -> None:
-    root = tmp_path / "ws"
-    root.mkdir()
-    (root / "ws.yaml").write_text(textwrap.dedent(WS).lstrip(), encoding="utf-8")
-    (root / "gw_tools.py").write_text("def echo_tool(value: str) -> str:\n    return value\n")
+    root = write_files(tmp_path / "ws", {
+        "ws.yaml": WS, "gw_tools.py": "def echo_tool(value: str) -> str:\n    return value\n"})
     runtime = await Runtime.open(root)
     try:
         run = await runtime.run("hi", timeout=60)

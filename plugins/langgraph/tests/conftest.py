@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-import textwrap
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from stable_harness.runtime import Runtime
+from stable_harness.testing.workspace import write_files
 
 WORKSPACE = {
     "runtime.yaml": """
@@ -117,11 +117,7 @@ WORKSPACE = {
 
 
 def write_workspace(root: Path, files: dict[str, str] | None = None) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    for name, text in {**WORKSPACE, **(files or {})}.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
+    return write_files(root, {**WORKSPACE, **(files or {})})
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -45,4 +44,3 @@ async def test_killed_after_a_tool_resumes_from_the_checkpoint(ws: Path) -> None
     assert resumed[0].payload["reason"] == "recovered"
     started = [e.payload["tool"] for e in events if e.type == EventType.TOOL_STARTED]
     assert started == ["echo_tool", "effect_tool"]  # nothing re-executed after the restart
-    await asyncio.sleep(0)

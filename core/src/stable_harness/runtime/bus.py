@@ -26,11 +26,9 @@ class EventBus:
             event = table[run_id] = asyncio.Event()
         return event
 
-    def notify(self, run_ids: set[str], state_changed: set[str] | None = None) -> None:
+    def notify(self, run_ids: set[str], state_changed: set[str]) -> None:
         """Wake everyone waiting on these runs (state waiters: only for ``state_changed``)."""
-        for table, ids in ((self._signals, run_ids),
-                           (self._state_signals, run_ids if state_changed is None
-                            else state_changed)):
+        for table, ids in ((self._signals, run_ids), (self._state_signals, state_changed)):
             for run_id in ids:
                 event = table.pop(run_id, None)
                 if event is not None:

@@ -1,7 +1,9 @@
 """The backend adapter contract suite.
 
-A backend plugin's tests subclass :class:`BackendContract` and return, from
-:meth:`BackendContract.agent_documents`, YAML for three agents on their backend:
+A backend plugin's tests subclass :class:`BackendContract` with ``backend = "<name>"``. The
+suite needs three agents on that backend; by default they run on the built-in ``scripted``
+model (and ``approval_options`` make the approval agent pause), otherwise the subclass returns
+their YAML from :meth:`BackendContract.agent_documents`:
 
 * ``contract-plain``: calls tool ``contract_echo`` with ``{"value": <input>}`` once, then
   answers with text that contains the tool's result;
@@ -18,7 +20,7 @@ failure.
 from __future__ import annotations
 
 import asyncio
-import textwrap
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -28,6 +30,7 @@ import pytest
 from stable_harness.records import Slot, Support
 from stable_harness.runs.events import EventType
 from stable_harness.runtime import Runtime
+from stable_harness.testing.workspace import write_files
 
 TOOLS_PY = '''
 import asyncio
@@ -68,6 +71,29 @@ spec: {entrypoint: "contract_tools:contract_slow", tags: [read-only]}
 """
 
 
+SCRIPTED_MODELS = """\
+apiVersion: stable-harness.dev/v1
+kind: Model
+metadata: {name: contract-echo}
+spec:
+  provider: scripted
+  config:
+    turns:
+      - toolCalls: [{name: contract_echo, args: {value: "{{ input }}"}}]
+      - text: "echo: {{ last_tool_result }}"
+---
+apiVersion: stable-harness.dev/v1
+kind: Model
+metadata: {name: contract-sleep}
+spec:
+  provider: scripted
+  config:
+    turns:
+      - toolCalls: [{name: contract_slow, args: {seconds: 60}}]
+      - text: done
+"""
+
+
 def types_of(events: list[Any]) -> list[str]:
     """Event types in order."""
     return [e.type for e in events]
@@ -78,9 +104,27 @@ class BackendContract:
 
     backend: ClassVar[str]
 
+    approval_options: ClassVar[dict[str, Any]] = {"interruptOn": {"contract_echo": True}}
+    """``Agent.spec.options`` that make ``contract_echo`` need a decision (default: the
+    upstream ``interrupt_on`` of the LangGraph-based backends)."""
+
     def agent_documents(self) -> str:
-        """YAML of the agents ``contract-plain``, ``contract-approval``, ``contract-slow``."""
-        raise NotImplementedError
+        """YAML of the agents ``contract-plain``, ``contract-approval``, ``contract-slow``.
+
+        The default plays them with the built-in ``scripted`` model on ``self.backend``, for
+        backends that run a chat model with tools; override it otherwise (e.g. for agents
+        written as code)."""
+        agents = [("contract-plain", "contract-echo", "contract_echo", {}),
+                  ("contract-approval", "contract-echo", "contract_echo",
+                   self.approval_options),
+                  ("contract-slow", "contract-sleep", "contract_slow", {})]
+        docs = [SCRIPTED_MODELS]
+        for name, model, tool, options in agents:
+            spec = {"backend": self.backend, "model": model, "tools": [tool],
+                    "options": options}
+            docs.append("apiVersion: stable-harness.dev/v1\nkind: Agent\n"
+                        f"metadata: {{name: {name}}}\nspec: {json.dumps(spec)}\n")
+        return "---\n".join(docs)
 
     def extra_files(self) -> dict[str, str]:
         """Other files the agents need (e.g. Python modules), by relative path."""
@@ -90,16 +134,10 @@ class BackendContract:
 
     @pytest.fixture
     def contract_workspace(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-        root = tmp_path / "contract-ws"
-        root.mkdir()
-        files = {"contract_tools.py": TOOLS_PY, "tools.yaml": TOOLS_YAML,
-                 "agents.yaml": self.agent_documents(), **self.extra_files()}
-        for name, text in files.items():
-            path = root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
         monkeypatch.setenv("CONTRACT_CALLS", str(tmp_path / "calls.log"))
-        return root
+        return write_files(tmp_path / "contract-ws", {
+            "contract_tools.py": TOOLS_PY, "tools.yaml": TOOLS_YAML,
+            "agents.yaml": self.agent_documents(), **self.extra_files()})
 
     @pytest.fixture
     async def contract_runtime(self, contract_workspace: Path) -> AsyncIterator[Runtime]:

@@ -29,3 +29,4 @@ check() {
 
 check langgraph
 check deepagents langgraph
+check http

@@ -60,9 +60,16 @@ class WorkspaceError(StableHarnessError):
 
 
 class RunError(StableHarnessError):
-    """A run operation was refused; nothing was changed in the store."""
+    """A run operation was refused; nothing was changed in the store.
+
+    ``field`` names the request field at fault (its public JSON name, e.g. ``sessionId``)
+    when one is."""
 
     code = "invalid_request"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class InvalidRequestError(RunError):
@@ -75,7 +82,7 @@ class ToolCallRefusedError(InvalidRequestError):
     code = "tool_call_refused"
 
     def __init__(self, message: str, diagnostics: dict[str, object]) -> None:
-        super().__init__(message)
+        super().__init__(message, field="toolCall")
         self.diagnostics = diagnostics
 
 

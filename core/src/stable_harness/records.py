@@ -170,9 +170,15 @@ class EventSinkRecord(PluginRecord):
 
 @dataclass(frozen=True, kw_only=True)
 class SurfaceRecord(PluginRecord):
-    """A protocol surface (a key of ``Runtime.spec.protocols``)."""
+    """A protocol surface (a key of ``Runtime.spec.protocols``).
+
+    ``default_port`` is used when the YAML gives none; ``enabled_by_default`` surfaces start
+    with ``stable-harness start`` unless the YAML disables them. ``factory(config)`` returns a
+    :class:`~stable_harness.surfaces.Surface`."""
 
     slot: ClassVar[Slot] = Slot.SURFACE
+    default_port: int | None = None
+    enabled_by_default: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from stable_harness.backends.contract import (
     BackendEvent,
     Custom,
     Interrupt,
+    ModelUsage,
     OutputDelta,
     Result,
     StepBlocked,
@@ -14,6 +15,6 @@ from stable_harness.backends.contract import (
 )
 
 __all__ = [
-    "AgentBinding", "BackendAdapter", "BackendEvent", "Custom", "Interrupt", "OutputDelta",
-    "Result", "StepBlocked", "StepCompleted", "StepStarted",
+    "AgentBinding", "BackendAdapter", "BackendEvent", "Custom", "Interrupt", "ModelUsage",
+    "OutputDelta", "Result", "StepBlocked", "StepCompleted", "StepStarted",
 ]

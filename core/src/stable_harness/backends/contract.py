@@ -74,6 +74,15 @@ class OutputDelta(BackendEvent):
 
 
 @dataclass(frozen=True)
+class ModelUsage(BackendEvent):
+    """Tokens one model call used, as the provider reported them (``harness.model.usage``)."""
+
+    input_tokens: int
+    output_tokens: int
+    model: str | None = None
+
+
+@dataclass(frozen=True)
 class StepStarted(BackendEvent):
     """A node, model call or other unit of work started (``harness.step.started``)."""
 

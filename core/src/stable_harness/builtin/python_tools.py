@@ -29,9 +29,9 @@ class PythonTool:
 
 def import_object(path: str, root: Path | None = None) -> Any:
     """Import ``module:attr`` (``root`` is put on ``sys.path`` first, for workspace modules)."""
-    if root is not None and str(root) not in sys.path:
-        sys.path.insert(0, str(root))
     module_name, _, attr = path.partition(":")
+    if root is not None:
+        _prefer_workspace(module_name, root)
     try:
         obj: Any = importlib.import_module(module_name)
         for part in attr.split("."):
@@ -39,6 +39,23 @@ def import_object(path: str, root: Path | None = None) -> Any:
     except (ImportError, AttributeError) as exc:
         raise StableHarnessError(f"cannot import {path}: {type(exc).__name__}: {exc}") from exc
     return obj
+
+
+def _prefer_workspace(module_name: str, root: Path) -> None:
+    """Put ``root`` first on ``sys.path`` and, when ``root`` has its own copy of the module,
+    forget one imported from elsewhere: two workspaces in one process (tests, a host serving
+    several) each get their own ``agents.py`` / ``tools.py``."""
+    folder = str(root)
+    if folder in sys.path:
+        sys.path.remove(folder)
+    sys.path.insert(0, folder)
+    top = module_name.split(".")[0]
+    if not ((root / f"{top}.py").is_file() or (root / top).is_dir()):
+        return
+    loaded = getattr(sys.modules.get(top), "__file__", None)
+    if loaded is not None and Path(root).resolve() not in Path(loaded).resolve().parents:
+        for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
+            del sys.modules[name]
 
 
 def schema_from_signature(function: Callable[..., Any]) -> dict[str, Any]:

@@ -48,6 +48,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE sink_health (
         sink TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_error TEXT, last_at REAL);
     """,
+    # 2: runs remember the run that started them and the memory scope they were given
+    """
+    ALTER TABLE runs ADD COLUMN parent_run_id TEXT;
+    ALTER TABLE runs ADD COLUMN memory TEXT;
+    CREATE INDEX runs_parent ON runs(parent_run_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

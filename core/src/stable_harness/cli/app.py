@@ -17,6 +17,7 @@ from stable_harness.cli import (
     plugins_cmd,
     runs_cmd,
     schema_cmd,
+    start_cmd,
     tools_cmd,
     validate_cmd,
 )
@@ -78,6 +79,7 @@ def build_app() -> typer.Typer:
     app.command("cancel")(runs_cmd.cancel)
     app.command("approve")(runs_cmd.approve)
     app.command("recover")(runs_cmd.recover)
+    app.command("start")(start_cmd.start)
     app.command("export")(exchange_cmd.export)
     app.command("import")(exchange_cmd.import_)
     inspect = typer.Typer(help="Inspect runs, sessions, approvals and agents.",

@@ -14,7 +14,7 @@ from stable_harness import hookspecs
 from stable_harness.plugins.discovery import InstalledPlugin, discover
 from stable_harness.plugins.loader import LoadPolicy, LoadReport, PluginStatus, load_plugins
 from stable_harness.plugins.registry import Registry, build_registry
-from stable_harness.records import PluginInfo, Slot
+from stable_harness.records import PluginInfo, Registered, Slot
 
 ENV_TRACE = "STABLE_HARNESS_TRACE_HOOKS"
 _log = logging.getLogger("stable_harness.hooks")
@@ -82,6 +82,13 @@ class PluginHost:
         if slot not in self._registries:
             self._registries[slot] = build_registry(self.pm, slot, self.plugin_info)
         return self._registries[slot]
+
+    def available(self, slot: Slot) -> dict[str, Registered]:
+        """Every implementation of ``slot`` installed: loaded ones, then those of plugins not
+        loaded (surveyed like :meth:`survey`; loading them is up to the caller)."""
+        self.survey(slot)
+        surveyed = {} if self._surveyed is None else self._surveyed.registry(slot).entries
+        return {**surveyed, **self.registry(slot).entries}
 
     def survey(self, slot: Slot) -> dict[str, PluginInfo]:
         """Which not-yet-loaded plugins provide which names in ``slot``.

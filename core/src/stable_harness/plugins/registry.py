@@ -35,6 +35,9 @@ SLOT_HOOKS: dict[Slot, tuple[str, type[PluginRecord]]] = {
     Slot.SURFACE: ("stable_harness_register_surfaces", SurfaceRecord),
 }
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
+# protocol names are keys of `Runtime.spec.protocols`, camelCase like every Runtime key
+# (`openaiCompatible`)
+SURFACE_NAME_PATTERN = re.compile(r"^[a-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*$")
 
 
 def install_hint(name: str) -> str:
@@ -93,10 +96,12 @@ def _add(
                 f"expected {record_type.__name__}"
             )
             continue
-        if not NAME_PATTERN.match(record.name):
+        pattern = SURFACE_NAME_PATTERN if registry.slot is Slot.SURFACE else NAME_PATTERN
+        if not pattern.match(record.name):
             registry.problems.append(
                 f"{info.describe()} registered {registry.slot} name {record.name!r}: names are "
-                "lowercase letters, digits, '-' and '_', starting with a letter"
+                f"{'' if pattern is NAME_PATTERN else 'camelCase or '}lowercase letters, "
+                "digits, '-' and '_', starting with a lowercase letter"
             )
             continue
         existing = registry.entries.get(record.name)

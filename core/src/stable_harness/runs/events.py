@@ -29,6 +29,7 @@ class EventType(StrEnum):
     STEP_COMPLETED = "harness.step.completed"
     STEP_BLOCKED = "harness.step.blocked"
     OUTPUT_DELTA = "harness.output.delta"
+    MODEL_USAGE = "harness.model.usage"
     TOOL_STARTED = "harness.tool.started"
     TOOL_COMPLETED = "harness.tool.completed"
     TOOL_FAILED = "harness.tool.failed"
@@ -73,6 +74,9 @@ CATALOGUE: dict[EventType, tuple[str, tuple[str, ...]]] = {
                              "why) or the run ends `blocked`.",
                              ("runId", "stepId", "reason")),
     EventType.OUTPUT_DELTA: ("A piece of the run's output text.", ("runId", "text")),
+    EventType.MODEL_USAGE: ("Tokens one model call used, as its provider reported them "
+                            "(summed into `usage` by the OpenAI-compatible API).",
+                            ("runId", "inputTokens", "outputTokens", "totalTokens", "model")),
     EventType.TOOL_STARTED: ("A tool call was recorded in the ledger and is executing; "
                              "`source: upstream` marks a tool of the framework itself "
                              "(observed, not in the ledger).",

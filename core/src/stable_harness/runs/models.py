@@ -42,11 +42,16 @@ class RunRequest:
     idempotency_key: str | None = None
     tool_call: ToolCallRequest | None = None
     timeout_seconds: float | None = None
+    parent_run_id: str | None = None
+    memory: dict[str, Any] | None = None
 
     def fingerprint(self, agent: str) -> str:
         """Hash of what makes two requests "the same" for idempotency-key reuse."""
         tool = None if self.tool_call is None else [self.tool_call.name, self.tool_call.arguments]
-        body = canonical_json([agent, self.session_id, self.input, tool, self.metadata])
+        parts: list[Any] = [agent, self.session_id, self.input, tool, self.metadata]
+        if self.parent_run_id is not None or self.memory is not None:
+            parts += [self.parent_run_id, self.memory]  # older fingerprints stay valid
+        body = canonical_json(parts)
         return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -77,6 +82,8 @@ class Run:
     lease_expires_at: float | None = None
     rolled_back: bool = False
     last_seq: int = 0
+    parent_run_id: str | None = None
+    memory: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON form (``harness.run.get``)."""
@@ -90,7 +97,7 @@ class Run:
             "createdAt": iso(self.created_at), "updatedAt": iso(self.updated_at),
             "startedAt": iso(self.started_at), "endedAt": iso(self.ended_at),
             "cancelledAt": iso(self.cancelled_at), "rolledBack": self.rolled_back,
-            "lastSeq": self.last_seq,
+            "lastSeq": self.last_seq, "parentRunId": self.parent_run_id, "memory": self.memory,
         }
 
 

@@ -9,6 +9,7 @@ import re
 from stable_harness.errors import InvalidRequestError, NotFoundError
 from stable_harness.runs.models import RunRequest
 from stable_harness.runtime.tools import ToolNotAvailableError
+from stable_harness.store.contract import RunStore
 from stable_harness.workspace.diagnostics import did_you_mean
 from stable_harness.workspace.model import Workspace
 
@@ -26,33 +27,49 @@ def resolve_agent(workspace: Workspace, agent: str | None) -> str:
         raise InvalidRequestError(
             "this workspace has several agents; name one with `agent` (or set Runtime "
             "spec.defaultAgent) "
-            f"(available: {', '.join(agents) or 'none'})")
+            f"(available: {', '.join(agents) or 'none'})", field="agentId")
     if agent not in workspace.agents:
         hint = did_you_mean(agent, agents)
         raise NotFoundError(f"unknown agent '{agent}' (available: "
-                            f"{', '.join(agents) or 'none'}){'; ' + hint if hint else ''}")
+                            f"{', '.join(agents) or 'none'}){'; ' + hint if hint else ''}",
+                            field="agentId")
     return agent
 
 def validate_request(workspace: Workspace, request: RunRequest, agent: str) -> None:
     """Raise :class:`InvalidRequestError` for a malformed request."""
-    try:
-        json.dumps([request.input, request.metadata], allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise InvalidRequestError(f"input and metadata must be JSON values: {exc}") from None
+    for name, value in (("input", request.input), ("metadata", request.metadata),
+                        ("memory", request.memory)):
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise InvalidRequestError(f"{name} must be a JSON value: {exc}", field=name) from None
     if not isinstance(request.metadata, dict):
-        raise InvalidRequestError("metadata must be an object")
+        raise InvalidRequestError("metadata must be an object", field="metadata")
+    if request.memory is not None and not isinstance(request.memory, dict):
+        raise InvalidRequestError("memory must be an object", field="memory")
     if request.session_id is not None and not SESSION_ID_PATTERN.match(request.session_id):
         raise InvalidRequestError(
             f"invalid session id {request.session_id!r}: use 1-128 letters, digits, "
-            "'_', '.', ':' or '-', starting with a letter or digit")
+            "'_', '.', ':' or '-', starting with a letter or digit", field="sessionId")
     key = request.idempotency_key
     if key is not None and not (isinstance(key, str) and 0 < len(key) <= MAX_KEY_LENGTH):
-        raise InvalidRequestError(f"idempotency key must be 1-{MAX_KEY_LENGTH} characters")
+        raise InvalidRequestError(f"idempotency key must be 1-{MAX_KEY_LENGTH} characters",
+                                  field="idempotencyKey")
     if request.timeout_seconds is not None and not request.timeout_seconds > 0:
-        raise InvalidRequestError("timeoutSeconds must be greater than 0")
+        raise InvalidRequestError("timeoutSeconds must be greater than 0", field="timeoutSeconds")
+    parent = request.parent_run_id
+    if parent is not None and not (isinstance(parent, str) and SESSION_ID_PATTERN.match(parent)):
+        raise InvalidRequestError(f"invalid parentRunId {parent!r}", field="parentRunId")
     call = request.tool_call
     if call is not None and not isinstance(call.arguments, dict | str):
-        raise InvalidRequestError("toolCall.arguments must be an object (or a JSON string)")
+        raise InvalidRequestError("toolCall.arguments must be an object (or a JSON string)",
+                                  field="toolCall.arguments")
+
+
+async def check_parent(store: RunStore, parent_run_id: str) -> None:
+    """Raise :class:`NotFoundError` unless the parent run a request names exists."""
+    if await store.get_run(parent_run_id) is None:
+        raise NotFoundError(f"parent run {parent_run_id!r} does not exist", field="parentRunId")
 
 
 def check_tool_allowed(workspace: Workspace, agent: str, name: str) -> None:

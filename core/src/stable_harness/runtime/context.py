@@ -23,6 +23,7 @@ from stable_harness.backends.contract import (
     DelegationCompleted,
     DelegationStarted,
     FileChanged,
+    ModelUsage,
     OutputDelta,
     PlanUpdated,
     StepBlocked,
@@ -221,6 +222,10 @@ class RunContext:
 def _map(event: BackendEvent) -> tuple[str, dict[str, Any]]:
     if isinstance(event, OutputDelta):
         return EventType.OUTPUT_DELTA, {"text": event.text}
+    if isinstance(event, ModelUsage):
+        return EventType.MODEL_USAGE, {
+            "inputTokens": event.input_tokens, "outputTokens": event.output_tokens,
+            "totalTokens": event.input_tokens + event.output_tokens, "model": event.model}
     if isinstance(event, StepStarted):
         return EventType.STEP_STARTED, {"stepId": event.step_id, "name": event.name, **event.data}
     if isinstance(event, StepCompleted):

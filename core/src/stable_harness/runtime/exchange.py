@@ -67,6 +67,8 @@ class _Run(_Doc):
     cancelledAt: datetime | None = None
     rolledBack: bool = False
     lastSeq: int = Field(ge=0)
+    parentRunId: str | None = None
+    memory: dict[str, Any] | None = None
 
 
 class _Session(_Doc):
@@ -233,7 +235,7 @@ def to_batch(doc: ExportDocument) -> WriteBatch:
                                                                   r.toolCall.arguments),
         timeout_seconds=r.timeoutSeconds, attempt=r.attempt,
         started_at=_opt(r.startedAt), ended_at=_opt(r.endedAt), cancelled_at=_opt(r.cancelledAt),
-        rolled_back=r.rolledBack, last_seq=0)
+        rolled_back=r.rolledBack, last_seq=0, parent_run_id=r.parentRunId, memory=r.memory)
     return WriteBatch(
         sessions=[Session(s.sessionId, s.agent, s.createdAt.timestamp(), s.updatedAt.timestamp(),
                           s.metadata)],

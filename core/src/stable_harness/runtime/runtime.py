@@ -37,7 +37,7 @@ from stable_harness.runs.models import (
     new_id,
 )
 from stable_harness.runs.states import IN_FLIGHT, RunStatus
-from stable_harness.runtime.admission import resolve_agent, validate_request
+from stable_harness.runtime.admission import check_parent, resolve_agent, validate_request
 from stable_harness.runtime.assembly import make_adapter, make_sinks, make_store
 from stable_harness.runtime.bus import EventBus, wait_signal
 from stable_harness.runtime.busy import settle_busy
@@ -153,6 +153,8 @@ class Runtime:
             existing = await self._idempotent(request, agent)
             if existing is not None:
                 return existing
+        if request.parent_run_id is not None:
+            await check_parent(self.store, request.parent_run_id)
         session_id = request.session_id or new_id("ses")
         busy = await self.store.list_runs(session_id=session_id, statuses=IN_FLIGHT)
         queue = await settle_busy(self, session_id, busy)
@@ -172,7 +174,7 @@ class Runtime:
         if existing.fingerprint != request.fingerprint(agent):
             raise ConflictError(
                 f"idempotency key {request.idempotency_key!r} was already used by run "
-                f"{existing.id} with a different request")
+                f"{existing.id} with a different request", field="idempotencyKey")
         return existing
 
     async def _create(self, request: RunRequest, agent: str, session_id: str, queue: bool
@@ -185,6 +187,7 @@ class Runtime:
             idempotency_key=request.idempotency_key,
             fingerprint=request.fingerprint(agent) if request.idempotency_key else None,
             timeout_seconds=request.timeout_seconds, last_seq=1,
+            parent_run_id=request.parent_run_id, memory=request.memory,
             owner=None if queue else self.owner,
             lease_expires_at=None if queue else now + self.spec.lease_seconds,
         )
@@ -462,32 +465,34 @@ class Runtime:
         if key in self._reported_sink_failures or self._closed:
             return
         self._reported_sink_failures.add(key)
+        payload = {"runId": event.run_id, "sink": sink, "error": message}
+        if event.run_id in self._tasks:
+            await self._tasks[event.run_id][1].emit(EventType.SINK_FAILED, payload)
+            return
         result = await self.store.update_unowned(
-            event.run_id, set(RunStatus), {},
-            [PendingEvent(EventType.SINK_FAILED, {"runId": event.run_id, "sink": sink,
-                                                  "error": message})],
-        ) if event.run_id not in self._tasks else None
+            event.run_id, set(RunStatus), {}, [PendingEvent(EventType.SINK_FAILED, payload)])
         if result is not None:
             self.publish(result[1])
-        elif event.run_id in self._tasks:
-            active = self._tasks[event.run_id][1]
-            await active.emit(EventType.SINK_FAILED, {"runId": event.run_id, "sink": sink,
-                                                      "error": message})
 
     def sink_health(self) -> dict[str, dict[str, Any]]:
         """Delivery counters of this process's sinks."""
         return self.sinks.health()
+
+    def active_run_ids(self) -> list[str]:
+        """Runs this process is driving right now."""
+        return list(self._tasks)
 
     def _check_open(self) -> None:
         if self._closed:
             raise StableHarnessError("the runtime is closed")
 
 
+__all__ = ["Runtime", "make_store"]
+
+
 def _stops(status: RunStatus, until: Until) -> bool:
     return status.terminal or (until == "settled" and status is RunStatus.WAITING_APPROVAL)
 
-
-__all__ = ["Runtime", "make_store"]
 
 
 def _winding_down(active: ActiveRun) -> bool:

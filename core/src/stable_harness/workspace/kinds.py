@@ -85,7 +85,8 @@ class ProtocolSpec(Base):
 
     enabled: bool = Field(True, description="Start this surface with `stable-harness start`.")
     host: str = Field("127.0.0.1", description="Bind address; loopback by default.")
-    port: int | None = Field(None, ge=1, le=65535, description="TCP port (surface default).")
+    port: int | None = Field(
+        None, ge=0, le=65535, description="TCP port (surface default); 0 picks a free one.")
     bearer_token: str | None = Field(
         None, description="Token clients must send; use `${env:NAME}` rather than a literal."
     )

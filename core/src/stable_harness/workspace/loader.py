@@ -155,12 +155,13 @@ def plugin_selections(inventory: Mapping[str, Mapping[str, Entry[Any]]]
 def _load_plugins(inventory: Mapping[str, Mapping[str, Entry[Any]]],
                   uses: list[tuple[PluginUse, Entry[Any] | None]],
                   environ: Mapping[str, str],
-                  installed: Sequence[InstalledPlugin] | None
+                  installed: Sequence[InstalledPlugin] | None,
+                  enable: Sequence[str] = (),
                   ) -> tuple[PluginHost, list[Diagnostic]]:
     runtime = next(iter(inventory["Runtime"].values()), None)
     spec = runtime.doc.spec if runtime else RuntimeSpec()
     policy = LoadPolicy.from_settings(
-        enable=spec.plugins.enable, disable=spec.plugins.disable,
+        enable=[*spec.plugins.enable, *enable], disable=spec.plugins.disable,
         referenced={use.name for use, _ in uses}, autoload=spec.plugins.autoload,
         environ=environ,
     )
@@ -194,9 +195,11 @@ def load_workspace(
     *,
     environ: Mapping[str, str] | None = None,
     installed: Sequence[InstalledPlugin] | None = None,
+    enable: Sequence[str] = (),
 ) -> Workspace:
     """Load and validate the workspace at ``root``; raise :class:`WorkspaceError` listing every
-    problem. ``environ`` defaults to ``os.environ``; ``installed`` to the discovered plugins."""
+    problem. ``environ`` defaults to ``os.environ``; ``installed`` to the discovered plugins;
+    ``enable`` loads more plugins than the workspace selects (``start``'s default surfaces)."""
     folder = FsPath(root)
     env = os.environ if environ is None else environ
     if not folder.is_dir():
@@ -205,7 +208,7 @@ def load_workspace(
     collected = collect_documents(folder, env)
     inventory, diags = collected.inventory, collected.diagnostics
     uses = plugin_selections(inventory)
-    host, plugin_diags = _load_plugins(inventory, uses, env, installed)
+    host, plugin_diags = _load_plugins(inventory, uses, env, installed, enable)
     diags.extend(plugin_diags)
     diags.extend(check_registries(host))
     for use, entry in uses:

@@ -19,6 +19,7 @@ from langgraph.types import Command
 from stable_harness.backends.contract import (
     BackendEvent,
     Interrupt,
+    ModelUsage,
     OutputDelta,
     Result,
     StepCompleted,
@@ -125,16 +126,25 @@ async def _stream(graph: Any, graph_input: Any, config: dict[str, Any], seen: _S
     async for mode, data in graph.astream(graph_input, config, stream_mode=STREAM_MODES,
                                           durability="sync"):
         if mode == "messages":
-            chunk = data[0]
+            chunk, meta = data
             if isinstance(chunk, AIMessageChunk):
                 text = _text(chunk.content)
                 if text:
                     yield OutputDelta(text)
+                usage = chunk.usage_metadata
+                if usage:
+                    yield ModelUsage(usage.get("input_tokens", 0), usage.get("output_tokens", 0),
+                                     _model_name(meta))
         elif mode == "tasks":
             if "result" in data:
                 seen.task_result(data)
             if "." not in data["name"]:  # middleware hooks are upstream plumbing
                 yield _task_event(data)
+
+
+def _model_name(meta: Any) -> str | None:
+    name = meta.get("ls_model_name") if isinstance(meta, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def _task_event(task: dict[str, Any]) -> BackendEvent:

@@ -1,0 +1,130 @@
+"""``stable-harness start`` as a user runs it: a subprocess, killed and started again."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+class Server:
+    """``stable-harness start --json`` on free ports; ``urls`` once both surfaces are ready."""
+
+    def __init__(self, workspace: Path, *args: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "stable_harness", "-w", str(workspace), "start", "--json",
+             "--port", "http=0", "--port", "openaiCompatible=0", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.urls: dict[str, str] = {}
+        while len(self.urls) < 2:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise AssertionError(f"start exited: {self.proc.stderr.read()}")
+            event = json.loads(line)
+            if event["event"] == "ready":
+                self.urls[event["surface"]] = event["url"]
+
+    def stop(self, sig: int) -> tuple[int, str]:
+        self.proc.send_signal(sig)
+        out, _ = self.proc.communicate(timeout=30)
+        return self.proc.returncode, out
+
+
+def wait_for_event(c: httpx.Client, run_id: str, event_type: str) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        events = c.get(f"/runs/{run_id}/trace").json()["events"]
+        if any(e["type"] == event_type for e in events):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"no {event_type}")
+
+
+def test_sigkill_mid_run_then_restart_resumes_and_keeps_events_readable(workspace):
+    first = Server(workspace)
+    with httpx.Client(base_url=first.urls["http"], timeout=30) as c:
+        run_id = c.post("/requests", json={"input": "x", "agentId": "slow"}).json()["runId"]
+        wait_for_event(c, run_id, "harness.tool.started")
+        before = c.get(f"/runs/{run_id}/trace").json()["events"]
+    first.proc.kill()  # SIGKILL: no clean-up at all
+    first.proc.wait(10)
+    second = Server(workspace)
+    try:
+        with httpx.Client(base_url=second.urls["http"], timeout=30) as c:
+            run = c.get(f"/runs/{run_id}").json()
+            events = c.get(f"/runs/{run_id}/trace").json()["events"]
+            assert events[:len(before)] == before  # acknowledged events survived
+            types = [e["type"] for e in events]
+            if run["status"] == "failed":
+                assert run["error"]["message"]
+            else:
+                assert run["status"] == "running"
+                assert "harness.run.resumed" in types
+                cancelled = c.post(f"/runs/{run_id}/cancel").json()
+                assert cancelled["status"] == "cancelled"
+            with c.stream("GET", f"/runs/{run_id}/events") as stream:
+                ids = [int(line[4:]) for line in stream.iter_lines()
+                       if line.startswith("id: ")]
+            assert ids == list(range(1, len(ids) + 1))
+    finally:
+        code, out = second.stop(signal.SIGTERM)
+    assert code == 0
+    assert json.loads(out.splitlines()[-1])["event"] == "stopped"
+
+
+def test_sigterm_leaves_in_flight_runs_for_the_next_start(workspace):
+    server = Server(workspace)
+    with httpx.Client(base_url=server.urls["http"], timeout=30) as c:
+        run_id = c.post("/requests", json={"input": "x", "agentId": "slow"}).json()["runId"]
+        wait_for_event(c, run_id, "harness.tool.started")
+    code, out = server.stop(signal.SIGTERM)
+    assert code == 0
+    assert json.loads(out.splitlines()[-1]) == {"event": "stopped", "inFlightRuns": 1}
+    again = Server(workspace)
+    try:
+        with httpx.Client(base_url=again.urls["http"], timeout=30) as c:
+            wait_for_event(c, run_id, "harness.run.resumed")
+            assert c.get(f"/runs/{run_id}").json()["status"] == "running"
+            assert c.post(f"/runs/{run_id}/cancel").json()["status"] == "cancelled"
+    finally:
+        again.stop(signal.SIGINT)
+
+
+def run_start(workspace: Path, *args: str, env: dict[str, str] | None = None
+              ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "stable_harness", "-w", str(workspace),
+                           "start", *args], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, **(env or {})})
+
+
+def test_non_loopback_without_a_token_is_refused(workspace):
+    result = run_start(workspace, "--host", "0.0.0.0")
+    assert result.returncode == 1
+    assert "refusing to serve protocol" in result.stderr
+    assert "--api-key" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ambiguous_port_and_bad_config_are_clear_errors(workspace):
+    result = run_start(workspace, "--port", "9000")
+    assert result.returncode == 1
+    assert "several surfaces are enabled (http, openaiCompatible)" in result.stderr
+    (workspace / "runtime.yaml").write_text((workspace / "runtime.yaml").read_text() + """
+  protocols:
+    openaiCompatible: {config: {maxBodyBytes: 5}}
+""")
+    result = run_start(workspace, "--json")
+    assert result.returncode == 1
+    error = json.loads(result.stdout)["error"]
+    assert "maxBodyBytes" in error
+    assert "protocols" in error

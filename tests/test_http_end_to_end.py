@@ -3,17 +3,14 @@ official ``openai`` client and by httpx: real backend, real server, real clients
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from pathlib import Path
 
 import httpx
 import openai
 import pytest
 from stable_harness.cli.app import build_app
-from stable_harness.runtime import Runtime
-from stable_harness.surfaces import SurfaceBinding, serve_surfaces
 from stable_harness.surfaces.bindings import Overrides, load_for_serving, plan_bindings
+from stable_harness.testing.serving import ServedRuntime
 from typer.testing import CliRunner
 
 pytestmark = pytest.mark.slow
@@ -23,29 +20,10 @@ pytestmark = pytest.mark.slow
 def scaffold_server(tmp_path: Path):
     demo = tmp_path / "demo"
     assert CliRunner().invoke(build_app(), ["init", str(demo)]).exit_code == 0
-    ws = load_for_serving(demo)
-    bindings = plan_bindings(ws, Overrides(ports=("http=0", "openaiCompatible=0")))
-    urls: dict[str, str] = {}
-    ready = threading.Event()
-    loop = asyncio.new_event_loop()
-    stop: list[asyncio.Event] = []
-
-    def on_ready(binding: SurfaceBinding, url: str) -> None:
-        urls[binding.name] = url
-        if len(urls) == len(bindings):
-            ready.set()
-
-    async def main() -> None:
-        stop.append(asyncio.Event())
-        async with await Runtime.open(ws) as runtime:
-            await serve_surfaces(runtime, bindings, ready=on_ready, stop=stop[0])
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
-    thread.start()
-    assert ready.wait(60)
-    yield urls
-    loop.call_soon_threadsafe(stop[0].set)
-    thread.join(30)
+    bindings = plan_bindings(load_for_serving(demo),
+                             Overrides(ports=("http=0", "openaiCompatible=0")))
+    with ServedRuntime(demo, bindings) as served:
+        yield served.urls
 
 
 def test_scaffold_through_openai_client_and_native_api(scaffold_server):

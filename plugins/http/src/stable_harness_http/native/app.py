@@ -9,10 +9,10 @@ from fastapi import FastAPI
 from stable_harness.runtime import Runtime
 from stable_harness.surfaces import SurfaceBinding
 
+from stable_harness_http.context import AppContext
 from stable_harness_http.errors import install_handlers, native_error
 from stable_harness_http.guard import Guard
 from stable_harness_http.native import inspect_routes, requests_routes, runs_routes
-from stable_harness_http.native.deps import AppContext
 from stable_harness_http.openapi_doc import publish_openapi
 
 DESCRIPTION = """The stable-harness runtime over HTTP: submit requests, follow runs as
@@ -41,5 +41,5 @@ def build_native_app(runtime: Runtime, binding: SurfaceBinding,
     publish_openapi(app, error_schema=ERROR_SCHEMA, bearer=binding.bearer_token is not None)
     return Guard(app, token=binding.bearer_token,
                  max_body_bytes=binding.config.max_body_bytes,
-                 error_body=lambda status, code, message: native_error(status, code, message),
+                 error_body=native_error,
                  open_paths=frozenset({"/health"}))

@@ -10,7 +10,7 @@ from stable_harness.errors import NotFoundError
 from stable_harness.runs import IN_FLIGHT
 from stable_harness.runtime import Runtime
 
-from stable_harness_http.native.deps import Context
+from stable_harness_http.context import Context
 from stable_harness_http.native.schemas import (
     ApprovalList,
     ApprovalOut,
@@ -74,7 +74,7 @@ async def workflows(ctx: Context) -> dict[str, Any]:
     """Workflows: one per agent, as its backend builds it."""
     out = []
     for name in sorted(ctx.runtime.workspace.agents):
-        d = _workflow(ctx.runtime, name)
+        d = ctx.runtime.describe_agent(name)
         out.append({"workflowId": name, "description": d["description"],
                     "backend": d["backend"], "model": d["model"], "tools": d["tools"],
                     "subagents": d["subagents"], "capabilities": d["capabilities"]})

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Query, Response
 from stable_harness.runs import Run, RunStatus
 
+from stable_harness_http.context import Context
 from stable_harness_http.native.convert import to_run_request
-from stable_harness_http.native.deps import Context
 from stable_harness_http.native.schemas import (
     CancelBody,
     CancelIn,

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 
+from stable_harness_http.context import AppContext, Context
 from stable_harness_http.native.convert import event_cursor
-from stable_harness_http.native.deps import AppContext, Context
 from stable_harness_http.native.schemas import TraceOut
 from stable_harness_http.sse import SSE_HEADERS, frame, with_keepalive
 

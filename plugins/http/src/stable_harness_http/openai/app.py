@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from importlib.metadata import version
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, FastAPI, Header, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from stable_harness.runtime import Runtime
 from stable_harness.surfaces import SurfaceBinding
 
+from stable_harness_http.context import AppContext, Context
 from stable_harness_http.errors import install_handlers, openai_error
 from stable_harness_http.guard import Guard
-from stable_harness_http.native.deps import AppContext, Context
 from stable_harness_http.openai.completions import (
     PROTOCOL,
     exposed_agents,
@@ -64,13 +64,12 @@ async def capabilities(ctx: Context) -> dict[str, Any]:
 
 
 @router.post("/chat/completions", response_model=None)
-async def chat_completions(ctx: Context, body: ChatCompletionRequest, request: Request,
-                           session: Annotated[str | None, Header(
-                               alias="X-Stable-Harness-Session", max_length=128)] = None,
+async def chat_completions(ctx: Context, body: ChatCompletionRequest, request: Request
                            ) -> JSONResponse | StreamingResponse:
     """A completion from the agent named by ``model``; with ``stream: true``, chunks as
-    Server-Sent Events, then ``data: [DONE]``."""
-    session = request.headers.get(ctx.binding.config.session_header) or session
+    Server-Sent Events, then ``data: [DONE]``. The session header (``sessionHeader``,
+    default ``X-Stable-Harness-Session``) or ``user`` continues a session."""
+    session = request.headers.get(ctx.binding.config.session_header)
     run = await start_completion(ctx.runtime, ctx.binding, body, session)
     completion = new_completion(run, body.model)
     headers = {"X-Stable-Harness-Run": run.id, "X-Stable-Harness-Session": run.session_id}
@@ -104,4 +103,4 @@ def build_openai_app(runtime: Runtime, binding: SurfaceBinding,
     publish_openapi(app, error_schema=ERROR_SCHEMA, bearer=binding.bearer_token is not None)
     return Guard(app, token=binding.bearer_token,
                  max_body_bytes=binding.config.max_body_bytes,
-                 error_body=lambda status, code, message: openai_error(status, code, message))
+                 error_body=openai_error)

@@ -124,12 +124,9 @@ async def stream(runtime: Runtime, binding: SurfaceBinding, run: Run, completion
 
 def _frames(event: Event, completion: Completion, binding: SurfaceBinding) -> list[bytes]:
     out = []
+    _collect(event, completion)
     if event.type == EventType.OUTPUT_DELTA:
-        text = str(event.payload.get("text", ""))
-        completion.text.append(text)
-        out.append(frame(completion.chunk({"content": text})))
-    elif event.type == EventType.MODEL_USAGE:
-        completion.usage.add(event)
+        out.append(frame(completion.chunk({"content": completion.text[-1]})))
     progress = tool_progress(event)
     if progress is not None:
         out.append(frame(completion.chunk({}, stable_harness=progress),

@@ -87,7 +87,8 @@ def test_plugins_list_json(scaffold: Path) -> None:
     rows = {row["name"]: row for row in json.loads(out)["plugins"]}
     assert set(rows) >= {"console", "jsonl", "python", "sqlite", "scripted"}
     assert rows["sqlite"] == {
-        "name": "sqlite", "slots": ["run store:sqlite"], "distribution": "stable-harness-core",
+        "name": "sqlite", "slots": ["memory store:sqlite", "run store:sqlite"],
+        "distribution": "stable-harness-core",
         "version": rows["sqlite"]["version"], "builtin": True, "status": "loaded",
         "selected": True, "reason": "",
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stable_harness.testing.backend_contract import BackendContract
+from stable_harness.testing.contracts import BackendContract
 
 AGENTS = """
 apiVersion: stable-harness.dev/v1

@@ -3,7 +3,7 @@ built-in scripted model, ``interruptOn`` for the approval agent)."""
 
 from __future__ import annotations
 
-from stable_harness.testing.backend_contract import BackendContract
+from stable_harness.testing.contracts import BackendContract
 
 
 class TestDeepAgentsContract(BackendContract):

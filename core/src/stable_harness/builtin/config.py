@@ -53,6 +53,13 @@ class SqliteStoreConfig(PluginConfig):
         "FULL", description="SQLite `synchronous` in WAL mode: FULL also survives power loss.")
 
 
+class SqliteMemoryConfig(PluginConfig):
+    """Configuration of the ``sqlite`` memory store."""
+
+    path: str = Field(".stable-harness/memory.db", min_length=1,
+                      description="Database file (relative paths: to the workspace).")
+
+
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 PLACEHOLDERS = ("input", "last_tool_result", "turn")
 

@@ -1,5 +1,9 @@
-"""Test helpers and contract suites for plugin authors (``pytest`` is needed to use them).
+"""The plugin authors' kit (``pytest`` is needed to use it).
 
-:class:`~stable_harness.testing.backend_contract.BackendContract` is the backend adapter
-contract: subclass it in a plugin's tests and provide the agents it exercises.
+* :mod:`stable_harness.testing.pytest_plugin`: fixtures, registered automatically through the
+  ``pytest11`` entry point (``harness_workspace``, ``harness_runtime``, ``harness_run``…);
+* :mod:`stable_harness.testing.harness`: the same helpers as plain functions;
+* :mod:`stable_harness.testing.contracts`: one contract suite per capability slot, as base
+  classes a plugin's tests subclass;
+* :mod:`stable_harness.testing.serving`: a runtime served on loopback in a thread.
 """

@@ -27,10 +27,13 @@ from typing import Any, ClassVar
 
 import pytest
 
+from stable_harness.errors import WorkspaceError
 from stable_harness.records import Slot, Support
 from stable_harness.runs.events import EventType
 from stable_harness.runtime import Runtime
+from stable_harness.testing.contracts.base import ContractSuite
 from stable_harness.testing.workspace import write_files
+from stable_harness.workspace import load_workspace
 
 TOOLS_PY = '''
 import asyncio
@@ -99,7 +102,18 @@ def types_of(events: list[Any]) -> list[str]:
     return [e.type for e in events]
 
 
-class BackendContract:
+# Agent.spec fields that ask for a capability, with a value that asks for it.
+CAPABILITY_REQUESTS: dict[str, tuple[str, Any]] = {
+    "skills": ("skills", ["contract-skill"]),
+    "memory": ("memory", "contract-memory"),
+    "mcp": ("mcpServers", ["contract-mcp"]),
+    "subagents": ("subagents", ["contract-plain"]),
+    "custom_graph": ("graph", "contract_tools:contract_echo"),
+    "graph_overlay": ("edges", [{"from": "contract-plain", "to": "contract-slow"}]),
+}
+
+
+class BackendContract(ContractSuite):
     """Subclass with ``backend = "<name>"`` and :meth:`agent_documents` (module docstring)."""
 
     backend: ClassVar[str]
@@ -262,3 +276,31 @@ class BackendContract:
         for capability in ("streaming", "approvals", "resume", "cancellation", "tools"):
             assert record.capabilities.get(capability) in (Support.NATIVE, Support.WRAPPED), \
                 capability
+
+    def test_unsupported_capabilities_fail_at_validation(
+            self, contract_workspace: Path) -> None:
+        """An agent asking for a capability the backend declares ``unsupported`` is refused
+        when the workspace is validated (a diagnostic at the field), not in the middle of a
+        run.
+
+        Fix: declare ``unsupported`` only for what the adapter really cannot do, and list in
+        ``agent_fields`` only the ``Agent.spec`` fields it honours."""
+        record = load_workspace(contract_workspace).plugins.registry(Slot.BACKEND).get(
+            self.backend).record
+        refused = [c for c in CAPABILITY_REQUESTS
+                   if record.capabilities.get(c) is Support.UNSUPPORTED]
+        for capability in refused:
+            key, value = CAPABILITY_REQUESTS[capability]
+            spec = {"backend": self.backend, key: value}
+            agent = ("apiVersion: stable-harness.dev/v1\nkind: Agent\n"
+                     f"metadata: {{name: contract-asks-{capability}}}\n"
+                     f"spec: {json.dumps(spec)}\n")
+            write_files(contract_workspace, {"asks.yaml": agent})
+            with pytest.raises(WorkspaceError) as caught:
+                load_workspace(contract_workspace)
+            found = [d for d in caught.value.diagnostics
+                     if d.subject == f"Agent/contract-asks-{capability}" and d.path == f"spec.{key}"
+                     and d.code in ("unsupported-capability", "unsupported-field")]
+            assert found, f"asking for {capability!r} was not refused at spec.{key}: " \
+                          f"{caught.value}"
+        write_files(contract_workspace, {"asks.yaml": None})

@@ -100,9 +100,11 @@ class PluginRecord:
             return NoConfig
         return self.config_model
 
-    def create(self, config: Mapping[str, Any] | None = None) -> Any:
-        """Validate ``config`` with the config model and call the factory with the result."""
-        return self.load_factory()(self.config_class().model_validate(dict(config or {})))
+    def create(self, config: Mapping[str, Any] | None = None, **context: Any) -> Any:
+        """Validate ``config`` with the config model and call the factory with the result
+        (and ``context``: ``base=``, ``agent=``… as the slot's hook documents)."""
+        validated = self.config_class().model_validate(dict(config or {}))
+        return self.load_factory()(validated, **context)
 
 
 @dataclass(frozen=True, kw_only=True)

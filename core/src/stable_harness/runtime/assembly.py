@@ -21,8 +21,7 @@ def make_store(ws: Workspace) -> RunStore:
     """The workspace's run store (not yet opened)."""
     ref = ws.runtime.store
     record = ws.plugins.registry(Slot.RUN_STORE).get(ref.use).record
-    config = record.config_class().model_validate(ref.config)
-    store: RunStore = record.load_factory()(config, base=ws.root)
+    store: RunStore = record.create(ref.config, base=ws.root)
     return store
 
 
@@ -30,8 +29,7 @@ def make_sinks(ws: Workspace) -> list[tuple[str, EventSink]]:
     sinks = []
     for ref in ws.runtime.event_sinks:
         record = ws.plugins.registry(Slot.EVENT_SINK).get(ref.use).record
-        config = record.config_class().model_validate(ref.config)
-        sinks.append((ref.use, record.load_factory()(config, base=ws.root)))
+        sinks.append((ref.use, record.create(ref.config, base=ws.root)))
     return sinks
 
 
@@ -43,9 +41,8 @@ def make_model(ws: Workspace, name: str) -> Any:
         raise NotFoundError(f"model '{name}' is not in this workspace")
     spec = entry.doc.spec
     record = ws.plugins.registry(Slot.MODEL_PROVIDER).get(spec.provider).record
-    config = record.config_class().model_validate(resolve_secrets(spec.config))
     try:
-        return record.load_factory()(config, name=name, model=spec.model)
+        return record.create(resolve_secrets(spec.config), name=name, model=spec.model)
     except (PluginError, NotFoundError):
         raise
     except ImportError as exc:
@@ -79,10 +76,9 @@ def make_adapter(ws: Workspace, agent: str,
         raise NotFoundError(f"agent '{agent}' is not in this workspace")
     spec = entry.doc.spec
     record = ws.plugins.registry(Slot.BACKEND).get(spec.backend).record
-    options = record.config_class().model_validate(spec.options)
     binding = AgentBinding(agent, spec, ws.root, state_dir=state_dir(ws),
                            model=lambda name: make_model(ws, name), tool=tool, workspace=ws)
-    adapter: BackendAdapter = record.load_factory()(options, agent=binding)
+    adapter: BackendAdapter = record.create(spec.options, agent=binding)
     return adapter
 
 

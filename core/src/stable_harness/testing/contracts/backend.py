@@ -20,7 +20,6 @@ failure.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -32,6 +31,7 @@ from stable_harness.records import Slot, Support
 from stable_harness.runs.events import EventType
 from stable_harness.runtime import Runtime
 from stable_harness.testing.contracts.base import ContractSuite
+from stable_harness.testing.contracts.workspaces import document
 from stable_harness.testing.workspace import write_files
 from stable_harness.workspace import load_workspace
 
@@ -134,10 +134,8 @@ class BackendContract(ContractSuite):
                   ("contract-slow", "contract-sleep", "contract_slow", {})]
         docs = [SCRIPTED_MODELS]
         for name, model, tool, options in agents:
-            spec = {"backend": self.backend, "model": model, "tools": [tool],
-                    "options": options}
-            docs.append("apiVersion: stable-harness.dev/v1\nkind: Agent\n"
-                        f"metadata: {{name: {name}}}\nspec: {json.dumps(spec)}\n")
+            docs.append(document("Agent", name, {"backend": self.backend, "model": model,
+                                                 "tools": [tool], "options": options}))
         return "---\n".join(docs)
 
     def extra_files(self) -> dict[str, str]:
@@ -291,10 +289,8 @@ class BackendContract(ContractSuite):
                    if record.capabilities.get(c) is Support.UNSUPPORTED]
         for capability in refused:
             key, value = CAPABILITY_REQUESTS[capability]
-            spec = {"backend": self.backend, key: value}
-            agent = ("apiVersion: stable-harness.dev/v1\nkind: Agent\n"
-                     f"metadata: {{name: contract-asks-{capability}}}\n"
-                     f"spec: {json.dumps(spec)}\n")
+            agent = document("Agent", f"contract-asks-{capability}",
+                             {"backend": self.backend, key: value})
             write_files(contract_workspace, {"asks.yaml": agent})
             with pytest.raises(WorkspaceError) as caught:
                 load_workspace(contract_workspace)
@@ -303,4 +299,3 @@ class BackendContract(ContractSuite):
                      and d.code in ("unsupported-capability", "unsupported-field")]
             assert found, f"asking for {capability!r} was not refused at spec.{key}: " \
                           f"{caught.value}"
-        write_files(contract_workspace, {"asks.yaml": None})

@@ -3,10 +3,14 @@ exception (``pytest.mark.xfail(reason=...)``), never a silent replacement."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from stable_harness.records import PluginRecord, Slot
+
+if TYPE_CHECKING:
+    from stable_harness.plugins.manager import PluginHost
 
 CONTRACT_PREFIX = "test_"
 
@@ -51,19 +55,21 @@ class ContractSuite:
         cls.contract_tests = inherited
 
 
-def registered(slot: Slot, name: str) -> PluginRecord:
-    """The record installed plugins register for ``name`` in ``slot`` (every installed plugin
-    loaded, as a workspace enabling it would)."""
+@functools.cache
+def _every_plugin() -> PluginHost:
     from stable_harness.plugins.loader import LoadPolicy
     from stable_harness.plugins.manager import PluginHost
 
-    host = PluginHost.load(LoadPolicy(load_all=True))
-    return host.registry(slot).get(name).record
+    return PluginHost.load(LoadPolicy(load_all=True))
+
+
+def registered(slot: Slot, name: str) -> PluginRecord:
+    """The record installed plugins register for ``name`` in ``slot`` (every installed plugin
+    loaded once per process, as a workspace enabling it would)."""
+    return _every_plugin().registry(slot).get(name).record
 
 
 def build(slot: Slot, name: str, config: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
     """Build ``name`` of ``slot`` as the runtime does: validate ``config`` with the record's
     config model and call the factory with it (and ``kwargs``)."""
-    record = registered(slot, name)
-    validated = record.config_class().model_validate(dict(config or {}))
-    return record.load_factory()(validated, **kwargs)
+    return registered(slot, name).create(config, **kwargs)

@@ -35,6 +35,12 @@ RULES = UrlRules(resolver=stub)
     "http://rebind.example/", "http://v6.example/", "http://mapped.example/",
     "http://meta.example/", "file:///etc/passwd", "gopher://public.example/", "http:///x",
     "http://[::ffff:10.0.0.1]/",
+    # found when the rules were tried as an attacker would
+    "http://127.0.0.1:18999\\@93.184.215.14:18999/x",  # urllib3 connects to the first host
+    "http://100.64.0.1/", "http://198.18.0.1/", "http://192.0.2.1/",  # not global
+    "http://user@public.example/", "http://public.example%2f@x/", "http://public.example:99x/",
+    "http://public.example/\x00", "http://pub\tlic.example/", "http://b\u00fccher.example/",
+    "http://[2002:7f00:1::]/", "http://[64:ff9b::a00:1]/",  # IPv4 inside IPv6 (6to4, NAT64)
 ])
 def test_forbidden_urls(url) -> None:
     assert RULES.problem(url) is not None
@@ -111,3 +117,22 @@ def test_redirects_to_forbidden_addresses_are_refused_on_the_hop(server, path, r
     rules = UrlRules(allow_networks=["127.0.0.1/32"], resolver=stub)
     with pytest.raises(UrlRefused, match=reason):
         fetch(f"{server}{path}", rules)
+
+
+@pytest.mark.parametrize(("arguments", "parameters", "where"), [
+    ({"urls": ["https://public.example/", "http://meta.example/"]}, {}, "$.urls[1]"),
+    ({"links": [["http://10.1.2.3/"]]}, {}, "$.links[0][0]"),
+    ({"targets": ["http://10.1.2.3/"]},
+     {"properties": {"targets": {"type": "array", "items": {"format": "uri"}}}},
+     "$.targets[0]"),
+    ({"hook": {"callbackUrl": "http://127.0.0.1/"}}, {}, "$.hook.callbackUrl"),
+    ({"imageUrl": "http://127.0.0.1/"}, {}, "$.imageUrl"),
+])
+def test_the_policy_checks_every_url_under_an_argument(monkeypatch, arguments, parameters,
+                                                       where) -> None:
+    monkeypatch.setattr(network, "system_resolver", stub)
+    policy = NetworkPolicy(NetworkConfig())
+    call = PolicyCall("a", "fetch", arguments, frozenset({"network"}), parameters,
+                      __import__("pathlib").Path("."))
+    [decision] = policy.judge(call)
+    assert decision.path == where

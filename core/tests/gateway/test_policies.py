@@ -58,6 +58,28 @@ def test_paths_escaping_the_roots_are_denied(tree, path) -> None:
     assert "outside the allowed folders" in decision.reason
 
 
+@pytest.mark.parametrize(("arguments", "parameters", "where"), [
+    ({"paths": ["allowed/a.txt", "/etc/passwd"]}, {}, "$.paths[1]"),
+    ({"files": [["allowed/a.txt"], ["../outside/secret.txt"]]}, {}, "$.files[1][0]"),
+    ({"sourcePath": "/etc/passwd"}, {}, "$.sourcePath"),
+    ({"inputs": ["/etc/passwd"]},
+     {"properties": {"inputs": {"type": "array", "items": {"format": "path"}}}}, "$.inputs[0]"),
+    ({"job": {"output_dir": "/etc"}}, {}, "$.job.output_dir"),
+])
+def test_every_path_under_an_argument_is_checked(tree, arguments, parameters, where) -> None:
+    policy = FsRootsPolicy(FsRootsConfig.model_validate({"roots": [{"path": "allowed"}]}))
+    [decision] = policy.judge(PolicyCall("a", "t", arguments, frozenset({"filesystem"}),
+                                         parameters, tree))
+    assert (decision.verdict, decision.path) == (Verdict.DENY, where)
+
+
+def test_a_path_with_a_nul_byte_is_denied_with_diagnostics(tree) -> None:
+    # was: the policy passed it and the run failed later with "embedded null byte"
+    [decision] = judge(tree, "allowed/a.txt\x00/../../etc/passwd")
+    assert decision.verdict is Verdict.DENY
+    assert "NUL byte" in decision.reason
+
+
 def test_absolute_path_inside_a_root_passes(tree) -> None:
     assert judge(tree, str(tree / "allowed/a.txt")) == []
 

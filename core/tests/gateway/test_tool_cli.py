@@ -28,17 +28,26 @@ def test_tool_list_json(scaffold: Path) -> None:
 
 def test_tool_call_shows_the_repair_trail(scaffold: Path) -> None:
     code, out, _ = cli("-w", str(scaffold), "tool", "call", "Echo_Tool",
-                       "--args", "{'value': 'hi', 'extra': 1}")
+                       "--args", "{'value': 'hi',}")
     assert code == 0, out
     assert "tool.repaired echo_tool" in out
     assert "name_case_or_separator at $.name" in out
-    assert "unknown_argument_dropped at $.extra" in out
+    assert "json5 at $" in out
     assert "run.completed hi" in out
+
+
+def test_a_number_for_a_string_argument_runs_as_text(scaffold: Path) -> None:
+    # was refused before the gateway repaired numbers sent for strings
+    code, out, _ = cli("-w", str(scaffold), "tool", "call", "echo_tool", "--args",
+                       '{"value": 5}')
+    assert code == 0, out
+    assert "number_to_string at $.value" in out
+    assert "tool.completed echo_tool 5" in out
 
 
 def test_a_refused_tool_call_stores_nothing(scaffold: Path) -> None:
     code, out, _ = cli("-w", str(scaffold), "tool", "call", "echo_tool", "--args",
-                       '{"value": 5}', "--json")
+                       '{"value": "  "}', "--json")
     assert code == 1
     doc = json.loads(out)
     assert doc["errorCode"] == "tool_call_refused"

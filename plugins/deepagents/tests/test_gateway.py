@@ -17,7 +17,7 @@ spec:
   config:
     turns:
       - toolCalls: [{name: ECHO_TOOL, args: {value: "{{ input }}"}}]
-      - toolCalls: [{name: echo_tool, args: {value: 5}}]
+      - toolCalls: [{name: echo_tool, args: {value: {text: 5}}}]
       - text: "{{ last_tool_result }}"
 ---
 apiVersion: stable-harness.dev/v1

@@ -17,7 +17,7 @@ SLOPPY = {"sloppy.yaml": """
       provider: scripted
       config:
         turns:
-          - toolCalls: [{name: Echo-Tool, args: {value: "{{ input }}", invented: 1}}]
+          - toolCalls: [{name: Echo-Tool, args: {Value: "{{ input }}"}}]
           - toolCalls: [{name: effect_tool, args: {}}]
           - text: "{{ last_tool_result }}"
     ---
@@ -42,7 +42,7 @@ async def test_repairs_and_refusals_reach_the_model(tmp_path: Path, monkeypatch)
     [repaired] = [e for e in events if e.type == EventType.TOOL_REPAIRED]
     assert repaired.payload["tool"] == "echo_tool"
     assert {r["code"] for r in repaired.payload["repairs"]} == {
-        "name_case_or_separator", "unknown_argument_dropped"}
+        "name_case_or_separator", "argument_renamed"}
     [blocked] = [e for e in events if e.type == EventType.STEP_BLOCKED]
     assert blocked.payload["reason"] == "missing_required"
     # the model got a typed error it can act on, and the run went on

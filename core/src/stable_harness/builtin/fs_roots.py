@@ -10,20 +10,27 @@ is not inside ``/srv/data``. Tools tagged ``mutating`` need a ``write`` root.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from stable_harness.builtin.policy_config import FsRootsConfig
+from stable_harness.gateway.arguments import guarded_strings
 from stable_harness.gateway.policy import PolicyCall, PolicyDecision, Verdict
 
 
 def resolve(path: str, base: Path) -> Path:
-    """The real path ``path`` names (symlinks followed, missing tail resolved by parent)."""
+    """The real path ``path`` names (symlinks followed, missing tail resolved by parent).
+
+    Raises :class:`ValueError` for a path the OS cannot take (a NUL byte)."""
+    if "\x00" in path:
+        raise ValueError("it contains a NUL byte")
     candidate = Path(os.path.expanduser(path))
     if not candidate.is_absolute():
         candidate = base / candidate
     return Path(os.path.realpath(candidate))
+
+
+PATH_FORMATS = ("path", "file-path", "filepath")
 
 
 class FsRootsPolicy:
@@ -38,8 +45,14 @@ class FsRootsPolicy:
         roots = [(resolve(r.path, call.root), r.mode) for r in self.config.roots]
         writing = "mutating" in call.tags
         out = []
-        for where, value in self._paths(call.arguments, call.parameters, "$"):
-            target = resolve(value, call.root)
+        for where, value in guarded_strings(call.arguments, call.parameters,
+                                            self.config.path_arguments, PATH_FORMATS):
+            try:
+                target = resolve(value, call.root)
+            except (ValueError, OSError) as exc:  # a NUL byte, a name the OS cannot take
+                out.append(PolicyDecision(Verdict.DENY, "fs-roots",
+                                          f"{value!r} is not a usable path ({exc})", where))
+                continue
             inside = [mode for root, mode in roots if target.is_relative_to(root)]
             if not inside:
                 out.append(PolicyDecision(Verdict.DENY, "fs-roots",
@@ -50,22 +63,3 @@ class FsRootsPolicy:
                                           f"'{value}' is in a read-only folder and "
                                           f"'{call.tool}' changes files", where))
         return out
-
-    def _paths(self, value: Any, schema: Any, where: str) -> Iterator[tuple[str, str]]:
-        props = schema.get("properties", {}) if isinstance(schema, dict) else {}
-        if isinstance(value, dict):
-            for key, item in value.items():
-                sub = props.get(key, {})
-                named = key in self.config.path_arguments or \
-                    (isinstance(sub, dict) and sub.get("format") == "path")
-                if named and isinstance(item, str):
-                    yield f"{where}.{key}", item
-                elif named and isinstance(item, list):
-                    yield from ((f"{where}.{key}[{i}]", v) for i, v in enumerate(item)
-                                if isinstance(v, str))
-                else:
-                    yield from self._paths(item, sub, f"{where}.{key}")
-        elif isinstance(value, list):
-            items = schema.get("items", {}) if isinstance(schema, dict) else {}
-            for i, item in enumerate(value):
-                yield from self._paths(item, items, f"{where}[{i}]")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from stable_harness.builtin.policy_config import NetworkConfig
 from stable_harness.gateway import network
+from stable_harness.gateway.arguments import guarded_strings
 from stable_harness.gateway.policy import PolicyCall, PolicyDecision, Verdict
+
+URL_FORMATS = ("uri", "url", "iri", "uri-reference", "iri-reference")
 
 
 class NetworkPolicy:
@@ -26,23 +28,9 @@ class NetworkPolicy:
             return []
         rules = self.rules()
         out = []
-        for where, url in self._urls(call.arguments, call.parameters, "$"):
+        for where, url in guarded_strings(call.arguments, call.parameters,
+                                          self.config.url_arguments, URL_FORMATS):
             problem = rules.problem(url)
             if problem:
                 out.append(PolicyDecision(Verdict.DENY, "network", problem, where))
         return out
-
-    def _urls(self, value: Any, schema: Any, where: str) -> Iterator[tuple[str, str]]:
-        props = schema.get("properties", {}) if isinstance(schema, dict) else {}
-        if isinstance(value, dict):
-            for key, item in value.items():
-                sub = props.get(key, {})
-                named = key in self.config.url_arguments or (
-                    isinstance(sub, dict) and sub.get("format") in ("uri", "url"))
-                if named and isinstance(item, str):
-                    yield f"{where}.{key}", item
-                else:
-                    yield from self._urls(item, sub, f"{where}.{key}")
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                yield from self._urls(item, {}, f"{where}[{i}]")

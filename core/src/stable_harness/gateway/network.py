@@ -1,6 +1,9 @@
 """URL rules shared by the ``network`` policy and tools that fetch: scheme and host
-allowlists, and addresses checked **after DNS resolution** (loopback, link-local, private,
-reserved, multicast and cloud metadata addresses are refused unless explicitly allowed).
+allowlists, and addresses checked **after DNS resolution**: anything not globally routable
+(loopback, link-local, private, shared/CGNAT, reserved, multicast, cloud metadata, and IPv4
+addresses carried inside IPv6 ones) is refused unless explicitly allowed. A URL whose host
+clients could read differently (a backslash, user information, control characters,
+percent-encoding or non-ASCII in the host) is refused rather than interpreted.
 :func:`fetch` follows redirects itself and checks every hop the same way.
 """
 
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import ipaddress
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -39,12 +43,22 @@ class UrlRules:
 
     def problem(self, url: str) -> str | None:
         """Why ``url`` is refused, or None."""
+        ambiguous = _ambiguity(url)
+        if ambiguous:
+            return f"the URL's host is ambiguous ({ambiguous}); send a plain URL"
         parts = urlsplit(url)
         if parts.scheme.lower() not in self.schemes:
             return f"scheme '{parts.scheme}' is not allowed (allowed: {', '.join(self.schemes)})"
+        try:
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError:
+            return "the URL's port is not a number from 0 to 65535"
         host = (parts.hostname or "").rstrip(".").lower()
         if not host:
             return "the URL has no host"
+        if not _HOST.fullmatch(host):
+            return (f"host '{host}' is not a plain host name or address (a non-ASCII name "
+                    "must be sent in its xn-- form)")
         if self.hosts and not any(fnmatch.fnmatch(host, pattern) for pattern in self.hosts):
             return f"host '{host}' is not in the allowed hosts"
         try:
@@ -63,16 +77,52 @@ class UrlRules:
     def _forbidden(self, address: IPAddress) -> str | None:
         if any(address in ipaddress.ip_network(n, strict=False) for n in self.allow_networks):
             return None
-        mapped = getattr(address, "ipv4_mapped", None)
-        if mapped is not None:
-            address = mapped
+        for inner in _embedded_ipv4(address):
+            reason = self._forbidden(inner)
+            if reason:
+                return f"{reason} inside {address}"
         if address in METADATA:
             return "a cloud metadata address"
         for flag in ("is_loopback", "is_link_local", "is_private", "is_reserved",
                      "is_multicast", "is_unspecified"):
             if getattr(address, flag):
                 return f"a {flag[3:].replace('_', '-')} address"
+        if not address.is_global:  # shared/CGNAT 100.64.0.0/10, benchmarking, documentation
+            return "not a globally routable address"
         return None
+
+
+def _embedded_ipv4(address: IPAddress) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address carries (mapped, 6to4, Teredo, NAT64 well-known)."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return []
+    found = [a for a in (address.ipv4_mapped, address.sixtofour) if a is not None]
+    if address.teredo is not None:
+        found.append(address.teredo[1])
+    if address in _NAT64:
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return found
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_HOST = re.compile(r"[a-z0-9_.-]+|\[[0-9a-f:.]+\]|[0-9a-f:.]+")
+
+
+def _ambiguity(url: str) -> str | None:
+    """Why clients could disagree on the host ``url`` names, or None."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in url):
+        return "it contains a control character"
+    if "\\" in url:
+        return "it contains a backslash"
+    authority = url.split("//", 1)[1] if "//" in url else ""
+    authority = re.split(r"[/?#]", authority, maxsplit=1)[0]
+    if "@" in authority:
+        return "it contains user information before the host"
+    if any(c.isspace() for c in authority):
+        return "its host part contains white space"
+    if "%" in authority:
+        return "its host part is percent-encoded"
+    return None
 
 
 def _is_literal(host: str) -> bool:

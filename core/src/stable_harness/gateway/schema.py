@@ -1,26 +1,89 @@
-"""Stage 3: JSON Schema validation, with validators compiled once per schema and cached."""
+"""Stage 3: JSON Schema validation, with validators compiled once per schema.
+
+A tool's schema is compiled once, when the gateway first sees the tool
+(:attr:`stable_harness.gateway.VisibleTool.compiled`), and kept with it: a call never
+re-serialises or re-hashes the schema. Sub-schemas (``anyOf`` branches) get their validators
+on first use, cached by identity inside the compiled schema that owns them.
+"""
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
+from collections import OrderedDict
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
 from stable_harness.gateway.notes import GatewayNote
 
-
-@lru_cache(maxsize=4096)
-def _compiled(schema_json: str) -> Any:  # a Draft202012Validator (jsonschema is untyped)
-    schema = json.loads(schema_json)
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+_BY_IDENTITY: OrderedDict[int, tuple[dict[str, Any], CompiledSchema]] = OrderedDict()
+_BY_IDENTITY_SIZE = 4096
 
 
-def validator_for(schema: dict[str, Any]) -> Any:
-    """The cached validator of ``schema`` (keyed by its canonical JSON)."""
-    return _compiled(json.dumps(schema, sort_keys=True, separators=(",", ":")))
+class CompiledSchema:
+    """One tool's argument schema, checked against the metaschema and compiled."""
+
+    __slots__ = ("_derefs", "_subs", "schema", "validator")
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        Draft202012Validator.check_schema(schema)
+        self.schema = schema
+        self.validator: Any = Draft202012Validator(schema)  # jsonschema is untyped
+        self._subs: dict[int, tuple[dict[str, Any], Any]] = {}
+        self._derefs: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+
+    def is_valid(self, value: Any) -> bool:
+        """Whether ``value`` validates."""
+        return bool(self.validator.is_valid(value))
+
+    def deref(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """``schema`` with its local ``$ref`` chain merged in (``#/$defs/...``), cached."""
+        if "$ref" not in schema:
+            return schema
+        held = self._derefs.get(id(schema))
+        if held is not None and held[0] is schema:
+            return held[1]
+        merged, hops = schema, 0
+        while "$ref" in merged and hops < 32:
+            target: Any = self.schema
+            ref = merged["$ref"]
+            for part in (ref.lstrip("#/").split("/") if isinstance(ref, str) else ()):
+                target = target.get(part, {}) if isinstance(target, dict) else {}
+            merged = {**(target if isinstance(target, dict) else {}),
+                      **{k: v for k, v in merged.items() if k != "$ref"}}
+            hops += 1
+        self._derefs[id(schema)] = (schema, merged)
+        return merged
+
+    def branch_is_valid(self, branch: dict[str, Any], value: Any) -> bool:
+        """Whether ``value`` validates against ``branch``, a sub-schema of this schema (its
+        ``$ref``s resolve against this schema's definitions)."""
+        held = self._subs.get(id(branch))
+        if held is None:
+            defs = {k: self.schema[k] for k in ("$defs", "definitions") if k in self.schema}
+            held = self._subs[id(branch)] = (branch, Draft202012Validator({**defs, **branch}))
+        return bool(held[1].is_valid(value))
+
+    def problems(self, value: Any) -> list[GatewayNote]:
+        """Every validation error, as notes (stage ``validate``), in a stable order."""
+        errors = sorted(self.validator.iter_errors(value),
+                        key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+        return [GatewayNote("validate", _code(e.validator), json_path(e.absolute_path),
+                            e.instance if e.validator != "required" else None, None, e.message)
+                for e in errors]
+
+
+def validator_for(schema: dict[str, Any]) -> CompiledSchema:
+    """The compiled form of ``schema``, cached by identity (the cache holds the schema, so an
+    identity is never reused while cached). A schema must not be changed once compiled."""
+    held = _BY_IDENTITY.get(id(schema))
+    if held is not None and held[0] is schema:
+        _BY_IDENTITY.move_to_end(id(schema))
+        return held[1]
+    compiled = CompiledSchema(schema)
+    _BY_IDENTITY[id(schema)] = (schema, compiled)
+    if len(_BY_IDENTITY) > _BY_IDENTITY_SIZE:
+        _BY_IDENTITY.popitem(last=False)
+    return compiled
 
 
 def json_path(parts: Any) -> str:
@@ -32,15 +95,12 @@ def json_path(parts: Any) -> str:
 
 
 def problems(schema: dict[str, Any], value: Any) -> list[GatewayNote]:
-    """Every validation error, as notes (stage ``validate``), in a stable order."""
-    errors = sorted(validator_for(schema).iter_errors(value),
-                    key=lambda e: (list(map(str, e.absolute_path)), e.validator))
-    return [GatewayNote("validate", _code(e.validator, e.message), json_path(e.absolute_path),
-                        e.instance if e.validator != "required" else None, None, e.message)
-            for e in errors]
+    """Every validation error of ``value`` against ``schema`` (see
+    :meth:`CompiledSchema.problems`)."""
+    return validator_for(schema).problems(value)
 
 
-def _code(validator: Any, message: str) -> str:
+def _code(validator: Any) -> str:
     if validator == "required":
         return "missing_required"
     if validator == "additionalProperties":

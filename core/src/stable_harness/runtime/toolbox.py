@@ -20,7 +20,8 @@ class Toolbox:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
         runs = workspace.runtime.runs
-        self.gateway = ToolGateway(unknown_arguments=runs.unknown_arguments)
+        self.gateway = ToolGateway(unknown_arguments=runs.unknown_arguments,
+                                   blank_required_is_missing=runs.blank_required_is_missing)
         self.policies = make_policies(workspace)
         self._tools: dict[str, LoadedTool] = {}
         self._visible: dict[str, dict[str, VisibleTool]] = {}

@@ -131,9 +131,14 @@ class RunsSpec(Base):
     refusal_budget: int = Field(
         10, ge=1, description="Tool calls the gateway may refuse in one run before the run "
                               "ends `blocked`.")
-    unknown_arguments: Literal["drop", "refuse"] = Field(
-        "drop", description="Arguments a tool does not declare: dropped (with a note) or the "
-                            "call is refused.")
+    unknown_arguments: Literal["auto", "drop", "refuse"] = Field(
+        "auto", description="Arguments a tool does not declare (after misspelled keys are "
+        "renamed): `auto` drops one only where every argument declared at that level is set "
+        "(it cannot stand for one the call lacks) and refuses the call otherwise; `drop` "
+        "always drops (with a note); `refuse` never drops.")
+    blank_required_is_missing: bool = Field(
+        True, description="An empty or whitespace-only string for a required argument is "
+                          "treated as missing, and the call is refused.")
     cancel_poll_seconds: float = Field(
         0.05, gt=0, le=10,
         description="How often a process checks the store for cancels requested elsewhere.",

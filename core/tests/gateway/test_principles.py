@@ -330,6 +330,16 @@ def test_deep_nesting_is_refused_not_a_crash() -> None:
     assert refused("t", {"v": value}, visible).code == "too_deep"
 
 
+@pytest.mark.parametrize("raw", [
+    '{"v": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    {"v": "[" * 100_000 + "]" * 100_000},
+])
+def test_deeply_nested_text_is_refused_not_a_recursion_error(raw) -> None:
+    # was: RecursionError in parsing (a 500 over HTTP, "internal error" from the CLI)
+    visible = tools(t=obj([], v={"type": "array"}))
+    assert refused("t", raw, visible).code == "too_deep"
+
+
 def test_clean_calls_are_never_changed() -> None:
     for args in ({"stops": ["a", "b"]}, {"stops": [], "unit": "Mi", "city": "x"}):
         call = check("plan", args, TRIP)

@@ -32,6 +32,10 @@ class DuplicateKeyError(ValueError):
         self.key = key
 
 
+class NestingTooDeepError(ValueError):
+    """The text nests deeper than a parser takes (the JSON reader recurses per level)."""
+
+
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
@@ -46,7 +50,10 @@ def _no_constant(name: str) -> Any:
 
 
 def _strict(text: str) -> Any:
-    return json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+    try:
+        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+    except RecursionError:
+        raise NestingTooDeepError("nested too deeply") from None
 
 
 def read_json_text(text: str) -> tuple[Any, str | None]:
@@ -54,10 +61,10 @@ def read_json_text(text: str) -> tuple[Any, str | None]:
     ``python_literal``; (None, None) when no reader reads the whole text.
 
     Raises :class:`DuplicateKeyError` for a key given twice with different values (two
-    readings; callers turn it into a refusal)."""
+    readings) and :class:`NestingTooDeepError`; callers turn both into refusals."""
     try:
         return _strict(text), "json"
-    except DuplicateKeyError:
+    except (DuplicateKeyError, NestingTooDeepError):
         raise
     except ValueError:
         pass
@@ -65,7 +72,7 @@ def read_json_text(text: str) -> tuple[Any, str | None]:
     if stripped != text:
         try:
             return _strict(stripped), "trailing_comma"
-        except DuplicateKeyError:
+        except (DuplicateKeyError, NestingTooDeepError):
             raise
         except ValueError:
             pass
@@ -137,6 +144,9 @@ def _read(tool: str, text: str, notes: list[GatewayNote]) -> tuple[Any, str | No
             f"argument '{exc.key}' is given twice with different values; send it once",
             notes, [GatewayNote("parse", "duplicate_argument", f"$.{exc.key}", None, None,
                                 "given twice with different values")]) from None
+    except NestingTooDeepError:
+        raise ToolRefusal(tool, "parse", "too_deep", "the arguments are nested too deeply; "
+                          "send a flatter object", notes) from None
 
 
 def _json_like(value: Any) -> bool:

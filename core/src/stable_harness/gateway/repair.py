@@ -30,7 +30,7 @@ import re
 from typing import Any, Literal
 
 from stable_harness.gateway.notes import GatewayNote
-from stable_harness.gateway.parsing import DuplicateKeyError, read_json_text
+from stable_harness.gateway.parsing import DuplicateKeyError, NestingTooDeepError, read_json_text
 from stable_harness.gateway.schema import CompiledSchema
 from stable_harness.gateway.words import folded, spelling_edits, word_typo, words
 
@@ -271,6 +271,9 @@ class Repairer:
         except DuplicateKeyError as exc:
             self._refuse(path, "duplicate_argument",
                          f"'{exc.key}' is given twice with different values")
+            return value
+        except NestingTooDeepError:
+            self._refuse(path, "too_deep", "the text is nested too deeply")
             return value
         if how is None or not ((isinstance(parsed, dict) and "object" in types)
                                or (isinstance(parsed, list) and "array" in types)):

@@ -3,10 +3,10 @@ refused here has changed nothing in the store."""
 
 from __future__ import annotations
 
-import json
 import re
 
 from stable_harness.errors import InvalidRequestError, NotFoundError
+from stable_harness.runs.limits import value_problem
 from stable_harness.runs.models import RunRequest
 from stable_harness.runtime.tools import ToolNotAvailableError
 from stable_harness.store.contract import RunStore
@@ -35,14 +35,27 @@ def resolve_agent(workspace: Workspace, agent: str | None) -> str:
                             field="agentId")
     return agent
 
+def check_request_values(request: RunRequest) -> None:
+    """Raise :class:`InvalidRequestError` unless every value of ``request`` can be stored
+    (:mod:`stable_harness.runs.limits`). Checked first, so no later message echoes a value
+    that cannot be encoded."""
+    call = request.tool_call
+    for name, value in (("input", request.input), ("metadata", request.metadata),
+                        ("memory", request.memory),
+                        ("toolCall.name", None if call is None else call.name),
+                        ("toolCall.arguments", None if call is None else call.arguments),
+                        ("idempotencyKey", request.idempotency_key),
+                        ("sessionId", request.session_id), ("parentRunId", request.parent_run_id),
+                        ("agentId", request.agent)):
+        problem = value_problem(value)
+        if problem:
+            raise InvalidRequestError(f"{name} must be a JSON value that can be stored: "
+                                      f"{problem}", field=name)
+
+
 def validate_request(workspace: Workspace, request: RunRequest, agent: str) -> None:
     """Raise :class:`InvalidRequestError` for a malformed request."""
-    for name, value in (("input", request.input), ("metadata", request.metadata),
-                        ("memory", request.memory)):
-        try:
-            json.dumps(value, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise InvalidRequestError(f"{name} must be a JSON value: {exc}", field=name) from None
+    call = request.tool_call
     if not isinstance(request.metadata, dict):
         raise InvalidRequestError("metadata must be an object", field="metadata")
     if request.memory is not None and not isinstance(request.memory, dict):
@@ -60,7 +73,6 @@ def validate_request(workspace: Workspace, request: RunRequest, agent: str) -> N
     parent = request.parent_run_id
     if parent is not None and not (isinstance(parent, str) and SESSION_ID_PATTERN.match(parent)):
         raise InvalidRequestError(f"invalid parentRunId {parent!r}", field="parentRunId")
-    call = request.tool_call
     if call is not None and not isinstance(call.arguments, dict | str):
         raise InvalidRequestError("toolCall.arguments must be an object (or a JSON string)",
                                   field="toolCall.arguments")

@@ -37,7 +37,12 @@ from stable_harness.runs.models import (
     new_id,
 )
 from stable_harness.runs.states import IN_FLIGHT, RunStatus
-from stable_harness.runtime.admission import check_parent, resolve_agent, validate_request
+from stable_harness.runtime.admission import (
+    check_parent,
+    check_request_values,
+    resolve_agent,
+    validate_request,
+)
 from stable_harness.runtime.assembly import make_adapter, make_sinks, make_store
 from stable_harness.runtime.bus import EventBus, wait_signal
 from stable_harness.runtime.busy import settle_busy
@@ -142,6 +147,7 @@ class Runtime:
         if not isinstance(request, RunRequest):
             request = RunRequest(request, **fields)
         self._check_open()
+        check_request_values(request)
         agent = resolve_agent(self.workspace, request.agent)
         validate_request(self.workspace, request, agent)
         if request.tool_call is not None:  # refused before anything is stored

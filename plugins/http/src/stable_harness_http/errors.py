@@ -3,6 +3,7 @@ OpenAI shape ``{"error": {"message", "type", "param", "code"}}``; never a traceb
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -96,6 +97,15 @@ def install_handlers(app: FastAPI, shape: Shape) -> None:
     app.add_exception_handler(Exception, unexpected)
 
 
+class AsciiJSONResponse(JSONResponse):
+    """JSON written as ASCII (``\\uXXXX`` escapes): any string, even one holding a lone
+    surrogate that UTF-8 cannot encode, becomes valid JSON instead of a failed response."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False,
+                          separators=(",", ":")).encode("ascii")
+
+
 def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None
           ) -> JSONResponse:
-    return JSONResponse(body, status_code=status, headers=headers)
+    return AsciiJSONResponse(body, status_code=status, headers=headers)

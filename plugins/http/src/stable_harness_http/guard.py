@@ -17,10 +17,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 ErrorBody = Callable[[int, str, str], dict[str, Any]]
 
 
-class BodyTooLarge(Exception):
-    """The body grew past the limit while it was read."""
-
-
 class Guard:
     """Refuses requests without the bearer token (except ``open_paths``) and bodies larger
     than ``max_body_bytes``; ``error_body(status, code, message)`` shapes the refusal."""
@@ -28,58 +24,61 @@ class Guard:
     def __init__(self, app: ASGIApp, *, token: str | None, max_body_bytes: int,
                  error_body: ErrorBody, open_paths: frozenset[str] = frozenset()) -> None:
         self.app = app
-        self.expected = None if token is None else _digest(f"Bearer {token}")
+        self.expected = None if token is None else _digest(token)
         self.max_body_bytes = max_body_bytes
         self.error_body = error_body
         self.open_paths = open_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "lifespan":
             await self.app(scope, receive, send)
             return
         if not self._authorized(scope):
+            if scope["type"] != "http":  # a WebSocket (or any other scope) is refused too
+                await send({"type": "websocket.close", "code": 1008})
+                return
             await self._refuse(send, 401, "invalid_api_key",
                                "missing or wrong bearer token (send `Authorization: Bearer "
                                "<token>`)", {"www-authenticate": "Bearer"})
             return
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         length = _header(scope, b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
+        if length is not None and (not (length.isascii() and length.isdigit())
+                                   or int(length) > self.max_body_bytes):
             await self._too_large(send)
             return
-        started = False
-
-        async def send_tracked(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, self._limited(receive), send_tracked)
-        except BodyTooLarge:
-            if not started:
+        # The body is read whole here, so a chunked upload past the limit is a 413 before the
+        # app sees anything (the app's own parser would turn the error into a 400).
+        body: list[Message] = []
+        seen = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                body.append(message)
+                break
+            seen += len(message.get("body", b""))
+            if seen > self.max_body_bytes:
                 await self._too_large(send)
+                return
+            body.append(message)
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return body.pop(0) if body else await receive()
+
+        await self.app(scope, replay, send)
 
     def _authorized(self, scope: Scope) -> bool:
         if self.expected is None or scope["path"] in self.open_paths:
             return True
-        given = _header(scope, b"authorization") or ""
-        # equal-length digests compared in constant time: neither where the token differs
-        # nor its length leaks through timing
-        return hmac.compare_digest(_digest(given), self.expected)
-
-    def _limited(self, receive: Receive) -> Receive:
-        seen = 0
-
-        async def receive_limited() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_body_bytes:
-                    raise BodyTooLarge
-            return message
-
-        return receive_limited
+        scheme, _, credentials = (_header(scope, b"authorization") or "").strip().partition(" ")
+        # RFC 7235: the scheme is case-insensitive. Equal-length digests compared in constant
+        # time: neither where the token differs nor its length leaks through timing.
+        matches = hmac.compare_digest(_digest(credentials.strip()), self.expected)
+        return matches and scheme.lower() == "bearer"
 
     async def _too_large(self, send: Send) -> None:
         await self._refuse(send, 413, "body_too_large",

@@ -10,7 +10,7 @@ from stable_harness.runtime import Runtime
 from stable_harness.surfaces import SurfaceBinding
 
 from stable_harness_http.context import AppContext
-from stable_harness_http.errors import install_handlers, native_error
+from stable_harness_http.errors import AsciiJSONResponse, install_handlers, native_error
 from stable_harness_http.guard import Guard
 from stable_harness_http.native import inspect_routes, requests_routes, runs_routes
 from stable_harness_http.openapi_doc import publish_openapi
@@ -32,7 +32,8 @@ ERROR_SCHEMA = {
 def build_native_app(runtime: Runtime, binding: SurfaceBinding,
                      stopping: asyncio.Event | None = None) -> Guard:
     """The app for ``binding`` (its token and limits apply to every route but ``/health``)."""
-    app = FastAPI(title="stable-harness runtime API", version=version("stable-harness-http"),
+    app = FastAPI(default_response_class=AsciiJSONResponse,
+                  title="stable-harness runtime API", version=version("stable-harness-http"),
                   description=DESCRIPTION, docs_url="/docs", redoc_url=None)
     app.state.context = AppContext(runtime, binding, stopping or asyncio.Event())
     install_handlers(app, native_error)

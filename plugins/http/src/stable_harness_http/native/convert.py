@@ -29,13 +29,16 @@ def to_run_request(body: RunRequestIn, idempotency_key: str | None,
                       memory=body.memory)
 
 
+MAX_CURSOR = 2 ** 63 - 1  # a SQLite INTEGER; a larger cursor cannot name an event
+
+
 def event_cursor(last_event_id: str | None, after: int | None) -> int:
     """The sequence number to resume after: ``Last-Event-ID`` (``N`` or ``RUN:N``) wins over
-    the ``after`` query parameter."""
+    the ``after`` query parameter. Both must be ASCII digits from 0 to 2^63-1."""
     if last_event_id is None:
         return after or 0
     seq = last_event_id.strip().rpartition(":")[2]
-    if not seq.isdigit():
+    if not (seq.isascii() and seq.isdigit()) or int(seq) > MAX_CURSOR:
         raise InvalidRequestError(f"Last-Event-ID {last_event_id!r} is not an event sequence "
-                                  "number", field="Last-Event-ID")
+                                  f"number (0 to {MAX_CURSOR})", field="Last-Event-ID")
     return int(seq)

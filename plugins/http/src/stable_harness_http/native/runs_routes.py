@@ -9,22 +9,45 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 
 from stable_harness_http.context import AppContext, Context
-from stable_harness_http.native.convert import event_cursor
+from stable_harness_http.native.convert import MAX_CURSOR, event_cursor
 from stable_harness_http.native.schemas import TraceOut
 from stable_harness_http.sse import SSE_HEADERS, frame, with_keepalive
 
 router = APIRouter(tags=["runs"])
 
-EVENTS_DOC = {200: {"description": "`text/event-stream`: one message per event, `id` = the "
-                                   "event's per-run sequence number, `event` = its type, "
-                                   "`data` = the event as JSON. Ends when the run is terminal.",
-                    "content": {"text/event-stream": {"schema": {"type": "string"}}}}}
+EVENT_MESSAGE = {
+    "type": "object", "description": "The JSON in one SSE message's `data` line.",
+    "required": ["id", "type", "runId", "sessionId", "seq", "timestamp", "payload"],
+    "properties": {
+        "id": {"type": "string", "description": "The event's id."},
+        "type": {"type": "string", "description": "Event type (`harness.*`, docs/events.md)."},
+        "runId": {"type": "string"}, "sessionId": {"type": "string"},
+        "seq": {"type": "integer", "minimum": 1,
+                "description": "Per-run sequence number; also the SSE `id`."},
+        "timestamp": {"type": "string", "format": "date-time"},
+        "parentId": {"type": ["string", "null"]},
+        "payload": {"type": "object", "description": "Type-specific fields, secrets "
+                                                     "redacted."}}}
+EVENTS_DOC = {200: {
+    "description": "Server-Sent Events (`text/event-stream`). One message per event: `id:` the "
+                   "event's per-run sequence number, `event:` its type, `data:` the event as "
+                   "JSON (`x-sse-message` describes it). Comment lines (`: keepalive`) keep "
+                   "the connection open. The stream ends when the run is terminal or the "
+                   "server stops; reconnect with `Last-Event-ID` (or `?after=`) to get every "
+                   "later event exactly once.",
+    "content": {"text/event-stream": {
+        "schema": {"type": "string", "contentMediaType": "text/event-stream"},
+        "example": 'id: 1\nevent: harness.run.queued\ndata: {"id":"evt_…","type":'
+                   '"harness.run.queued","runId":"run_…","sessionId":"ses_…","seq":1,'
+                   '"timestamp":"2026-01-01T00:00:00Z","parentId":null,"payload":{}}\n\n',
+        "x-sse-message": EVENT_MESSAGE}}}}
 
 
 @router.get("/runs/{run_id}/events", response_class=StreamingResponse, responses=EVENTS_DOC)
 async def run_events(
     ctx: Context, run_id: str,
-    after: Annotated[int | None, Query(ge=0, description="Resume after this sequence number.")
+    after: Annotated[int | None, Query(ge=0, le=MAX_CURSOR,
+                                       description="Resume after this sequence number.")
                      ] = None,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=300)] = None,
 ) -> StreamingResponse:

@@ -12,7 +12,7 @@ from stable_harness.runtime import Runtime
 from stable_harness.surfaces import SurfaceBinding
 
 from stable_harness_http.context import AppContext, Context
-from stable_harness_http.errors import install_handlers, openai_error
+from stable_harness_http.errors import AsciiJSONResponse, install_handlers, openai_error
 from stable_harness_http.guard import Guard
 from stable_harness_http.openai.completions import (
     PROTOCOL,
@@ -94,7 +94,8 @@ async def chat_completions(ctx: Context, body: ChatCompletionRequest, request: R
 def build_openai_app(runtime: Runtime, binding: SurfaceBinding,
                      stopping: asyncio.Event | None = None) -> Guard:
     """The app for ``binding``; every route needs its token (when it has one)."""
-    app = FastAPI(title="stable-harness OpenAI-compatible API",
+    app = FastAPI(default_response_class=AsciiJSONResponse,
+                  title="stable-harness OpenAI-compatible API",
                   version=version("stable-harness-http"), docs_url=None, redoc_url=None,
                   openapi_url="/v1/openapi.json")
     app.state.context = AppContext(runtime, binding, stopping or asyncio.Event())

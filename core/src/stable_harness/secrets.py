@@ -4,8 +4,12 @@ A ``${secret:NAME}`` in the workspace is left as written when the workspace load
 only checks that ``NAME`` is set) and is resolved from the environment when the thing that
 needs it is built (a model client, a tool). Every secret value — those referenced that way and
 those of the variables listed in ``Runtime.spec.secrets`` — is replaced by ``[secret:NAME]``
-in everything the runtime persists or prints: events (so streams and sinks), run outputs and
-errors, the tool-call ledger, approvals, exports and its error messages.
+in everything the runtime persists or prints: request data (input, metadata, memory, a direct
+tool call's arguments, the idempotency key), events (so streams and sinks), run outputs and
+errors, the tool-call ledger, approvals (action, reason, decision message and edited
+arguments), artifacts (name and content), exports and its error messages. Streamed output is
+redacted with a carry-over window (:meth:`Redactor.held_back`), so a secret split across
+pieces never reappears when they are joined.
 """
 
 from __future__ import annotations
@@ -82,6 +86,42 @@ class Redactor:
             return obj
         return replace(obj, **{f: self.tree(getattr(obj, f)) for f in fields})
 
+    def data(self, content: bytes) -> bytes:
+        """Bytes with every secret's UTF-8 form replaced (artifact contents)."""
+        if self._pattern is None:
+            return content
+        for value, name in self.values.items():
+            content = content.replace(value.encode("utf-8"), f"[secret:{name}]".encode())
+        return content
+
+    def held_back(self, text: str) -> int:
+        """How many trailing characters of ``text`` (already redacted) to hold back from a
+        stream: the longest suffix that begins some secret, which the next piece of the
+        stream could complete. Emitting only what is before it means that no sequence of
+        streamed pieces, joined, contains a secret."""
+        longest = 0
+        for value in self.values:
+            for size in range(min(len(value) - 1, len(text)), longest, -1):
+                if text.endswith(value[:size]):
+                    longest = size
+                    break
+        return longest
+
+    def request(self, request: Any) -> Any:
+        """A :class:`~stable_harness.runs.RunRequest` with secrets redacted in everything
+        that is stored: input, metadata, memory, the direct tool call's arguments and the
+        idempotency key (so the same request maps to the same stored key)."""
+        if self._pattern is None:
+            return request
+        call = request.tool_call
+        return replace(
+            request, input=self.tree(request.input), metadata=self.tree(request.metadata),
+            memory=self.tree(request.memory),
+            idempotency_key=None if request.idempotency_key is None
+            else self.text(request.idempotency_key),
+            tool_call=None if call is None else replace(call, arguments=self.tree(
+                call.arguments)))
+
 
 def redact_batch(redactor: Redactor, batch: Any) -> Any:
     """A :class:`~stable_harness.store.contract.WriteBatch` with secrets redacted."""
@@ -89,15 +129,52 @@ def redact_batch(redactor: Redactor, batch: Any) -> Any:
         return batch
     from stable_harness.store.contract import RunPatch
 
-    batch.new_runs = [redactor.record(r, "input", "output", "error") for r in batch.new_runs]
+    batch.new_runs = [redact_run(redactor, r) for r in batch.new_runs]
     batch.patches = [RunPatch(p.run_id, {k: redactor.tree(v) if k in ("output", "error")
                                          else v for k, v in p.fields.items()})
                      for p in batch.patches]
     batch.events = [redactor.record(e, "payload") for e in batch.events]
-    batch.approvals = [redactor.record(a, "action") for a in batch.approvals]
+    batch.approvals = [redact_approval(redactor, a) for a in batch.approvals]
+    batch.artifacts = [redact_artifact(redactor, a) for a in batch.artifacts]
     batch.ledger = [redactor.record(e, "arguments", "result", "error") for e in batch.ledger]
     batch.attempts = [redactor.record(a, "error") for a in batch.attempts]
     return batch
+
+
+def redact_run(redactor: Redactor, run: Any) -> Any:
+    """A run with its request data, output and error redacted."""
+    if not redactor:
+        return run
+    run = redactor.record(run, "input", "output", "error", "metadata", "memory")
+    call = run.tool_call
+    return replace(run, idempotency_key=None if run.idempotency_key is None
+                   else redactor.text(run.idempotency_key),
+                   tool_call=None if call is None
+                   else replace(call, arguments=redactor.tree(call.arguments)))
+
+
+def redact_approval(redactor: Redactor, approval: Any) -> Any:
+    """An approval with its action, reason and decision (message, edited arguments) redacted."""
+    if not redactor:
+        return approval
+    decision = approval.decision
+    if decision is not None:
+        decision = replace(decision, message=None if decision.message is None
+                           else redactor.text(decision.message),
+                           arguments=redactor.tree(decision.arguments))
+    return replace(approval, action=redactor.tree(approval.action),
+                   reason=redactor.text(approval.reason), decision=decision)
+
+
+def redact_artifact(redactor: Redactor, artifact: Any) -> Any:
+    """An artifact with its name and content redacted (and the digest of what is kept)."""
+    if not redactor:
+        return artifact
+    import hashlib
+
+    content = redactor.data(artifact.content)
+    return replace(artifact, name=redactor.text(artifact.name), content=content,
+                   sha256=hashlib.sha256(content).hexdigest())
 
 
 def workspace_secret_names(workspace: Any) -> set[str]:

@@ -38,6 +38,11 @@ WS = {
         kind: Agent
         metadata: {name: leaky}
         spec: {backend: python, entrypoint: "sec_mod:leaky", tools: [login]}
+        ---
+        apiVersion: stable-harness.dev/v1
+        kind: Agent
+        metadata: {name: carrier}
+        spec: {backend: python, entrypoint: "sec_mod:carrier"}
         """,
     "sec_mod.py": """
         import os
@@ -45,6 +50,17 @@ WS = {
 
         def login(token: str) -> str:
             return "logged in with " + token + " and " + os.environ["SH_DB_PASSWORD"]
+
+
+        async def carrier(ctx):
+            token = os.environ["SH_API_TOKEN"]
+            for char in f"a {token} b {token[:5]}":  # every split of the secret, streamed
+                await ctx.output(char)
+            await ctx.output(os.environ["SH_DB_PASSWORD"][:6])
+            await ctx.output(os.environ["SH_DB_PASSWORD"][6:] + ".")
+            await ctx.artifact(f"report-{token}.txt", f"the token is {token}")
+            decision = await ctx.request_approval({"send": token}, f"may I send {token}?")
+            return "decided: " + (decision.message or "")
 
 
         async def leaky(ctx):
@@ -113,3 +129,43 @@ def test_secret_references_stay_unresolved_until_used(ws: Path, monkeypatch) -> 
 def test_short_values_are_not_treated_as_secrets() -> None:
     redactor = Redactor(["A", "B"], {"A": "abc", "B": "long-enough"})
     assert redactor.text("abc long-enough") == "abc [secret:B]"
+
+
+async def test_request_data_approvals_artifacts_and_split_streams_are_redacted(ws: Path
+                                                                               ) -> None:
+    # each of these was stored or streamed as sent before it was fixed
+    from stable_harness.runs import RunRequest
+
+    runtime = await Runtime.open(ws)
+    try:
+        request = RunRequest(f"use {SECRET}", "carrier", metadata={"note": f"m {SECRET}"},
+                             idempotency_key=f"key-{SECRET}")
+        parked = await runtime.run(request, timeout=30)
+        assert parked.status == "waiting_approval"
+        again = await runtime.start(request)  # the same key still finds the run
+        assert again.id == parked.id
+        [approval] = await runtime.list_approvals(run_id=parked.id)
+        await runtime.resolve_approval(approval.id, "approve", message=f"ok {OTHER}")
+        run = await runtime.wait(parked.id, until="terminal", timeout=30)
+        streamed = [e async for e in runtime.events(run.id, 0, until="terminal")]
+        exported = json.dumps(await runtime.export_run(run.id))
+        stored_approval = (await runtime.list_approvals(run_id=run.id))[0]
+        artifacts = await runtime.store.list_artifacts(run.id)
+    finally:
+        await runtime.close()
+    assert run.status == "completed", run.error
+    assert run.input == "use [secret:SH_API_TOKEN]"
+    assert run.output == "decided: ok [secret:SH_DB_PASSWORD]"
+    deltas = "".join(e.payload["text"] for e in streamed if e.type == "harness.output.delta")
+    assert deltas == ("a [secret:SH_API_TOKEN] b tok-9[secret:SH_DB_PASSWORD].")
+    assert SECRET not in stored_approval.reason
+    assert OTHER not in (stored_approval.decision.message or "")
+    assert [a.name for a in artifacts] == ["report-[secret:SH_API_TOKEN].txt"]
+    assert artifacts[0].content == b"the token is [secret:SH_API_TOKEN]"
+    for text in (exported, json.dumps([e.to_dict() for e in streamed])):
+        assert SECRET not in text
+        assert OTHER not in text
+    stored = persisted_bytes(ws)
+    for secret in (SECRET, OTHER):
+        assert secret.encode() not in stored
+        assert secret[5:].encode() not in stored  # nor the rest of a split one

@@ -70,6 +70,7 @@ class RunContext:
         self._ops = 0
         self._ordinal = 0
         self._output: list[str] = []
+        self._held = ""  # streamed text held back: it may begin a secret (see _carry)
         self.refusals = 0  # tool calls the gateway refused in this activation
 
     # -- what the run is -------------------------------------------------------------------
@@ -153,11 +154,35 @@ class RunContext:
         """Write a backend event as its ``harness.*`` event."""
         if isinstance(event, OutputDelta):
             self._output.append(event.text)
+            event = OutputDelta(self._carry(event.text))
+        elif self._held:
+            await self.flush_output()
         ordinal = self.next_ordinal()
         if ordinal is None:
             return
         type_, payload = _map(event)
         await self._active.emit(type_, {"runId": self.run_id, **payload}, ordinal=ordinal)
+
+    def _carry(self, text: str) -> str:
+        """The part of the stream that is safe to emit now (secrets redacted); a tail that
+        could begin a secret is held until the next piece shows what it is."""
+        redactor = self._active.runtime.redactor
+        if not redactor:
+            return text
+        pending = redactor.text(self._held + text)
+        keep = redactor.held_back(pending)
+        self._held = pending[len(pending) - keep:] if keep else ""
+        return pending[:len(pending) - keep] if keep else pending
+
+    async def flush_output(self) -> None:
+        """Emit the held tail of the output stream (before any other event, and at the end
+        of the run)."""
+        if self._held:
+            held, self._held = self._held, ""
+            ordinal = self.next_ordinal()
+            if ordinal is not None:
+                await self._active.emit(EventType.OUTPUT_DELTA,
+                                        {"runId": self.run_id, "text": held}, ordinal=ordinal)
 
     async def output(self, text: str) -> None:
         """Stream a piece of output text."""

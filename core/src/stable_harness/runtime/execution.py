@@ -133,6 +133,7 @@ class Executor:
         if isinstance(outcome, StepBlocked):
             await self._blocked(active, ctx, outcome, attempt)
             return False
+        await ctx.flush_output()
         crash_point("run-completing", run.agent)
         output = outcome.output if outcome.output is not None else ctx.output_text
         await self._end_attempt(attempt, "completed", None)

@@ -51,12 +51,13 @@ from stable_harness.runtime.execution import ActiveRun, Executor
 from stable_harness.runtime.introspect import agent_mermaid, describe_agent
 from stable_harness.runtime.leases import new_owner_id, owner_is_dead
 from stable_harness.runtime.recovery import keep_leases, recover_orphans
+from stable_harness.runtime.redacting_store import redacting
 from stable_harness.runtime.settings import RunSettings
 from stable_harness.runtime.sinks import EventSink, SinkFanout
 from stable_harness.runtime.toolbox import Toolbox
 from stable_harness.runtime.tools import LoadedTool
 from stable_harness.runtime.writer import EventWriter
-from stable_harness.secrets import Redactor, redact_batch, workspace_secret_names
+from stable_harness.secrets import Redactor, workspace_secret_names
 from stable_harness.store.contract import DuplicateRunError, PendingEvent, RunStore, WriteBatch
 from stable_harness.workspace.model import Workspace
 
@@ -70,14 +71,13 @@ class Runtime:
     def __init__(self, workspace: Workspace, store: RunStore,
                  sinks: list[tuple[str, EventSink]]) -> None:
         self.workspace = workspace
-        self.store = store
+        self.redactor = Redactor(workspace_secret_names(workspace))
+        self.store = redacting(store, self.redactor)  # every write path is redacted
         self.spec = workspace.runtime.runs
         self.owner = new_owner_id()
         self.bus = EventBus()
         self.sinks = SinkFanout(sinks, self._sink_failed)
-        self.redactor = Redactor(workspace_secret_names(workspace))
-        self.writer = EventWriter(store, self.publish,
-                                  lambda batch: redact_batch(self.redactor, batch))
+        self.writer = EventWriter(self.store, self.publish)
         self.executor = Executor(self)
         self._tasks: dict[str, tuple[asyncio.Task[None], ActiveRun]] = {}
         self._adapters: dict[str, BackendAdapter] = {}
@@ -148,6 +148,7 @@ class Runtime:
             request = RunRequest(request, **fields)
         self._check_open()
         check_request_values(request)
+        request = self.redactor.request(request)  # request data is stored: never a secret
         agent = resolve_agent(self.workspace, request.agent)
         validate_request(self.workspace, request, agent)
         if request.tool_call is not None:  # refused before anything is stored

@@ -200,6 +200,7 @@ class LedgerStatus(StrEnum):
     STARTED = "started"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    ABANDONED = "abandoned"  # the run was cancelled while the call ran; its outcome is unknown
 
 
 @dataclass

@@ -54,6 +54,7 @@ from stable_harness.runtime.recovery import keep_leases, recover_orphans
 from stable_harness.runtime.redacting_store import redacting
 from stable_harness.runtime.settings import RunSettings
 from stable_harness.runtime.sinks import EventSink, SinkFanout
+from stable_harness.runtime.sync_tools import SyncToolThreads
 from stable_harness.runtime.toolbox import Toolbox
 from stable_harness.runtime.tools import LoadedTool
 from stable_harness.runtime.writer import EventWriter
@@ -78,6 +79,7 @@ class Runtime:
         self.bus = EventBus()
         self.sinks = SinkFanout(sinks, self._sink_failed)
         self.writer = EventWriter(self.store, self.publish)
+        self.sync_tools = SyncToolThreads(self.spec.sync_tool_threads)
         self.executor = Executor(self)
         self._tasks: dict[str, tuple[asyncio.Task[None], ActiveRun]] = {}
         self._adapters: dict[str, BackendAdapter] = {}

@@ -29,6 +29,7 @@ from stable_harness.runtime.settings import error_types
 if TYPE_CHECKING:
     from stable_harness.runtime.context import RunContext
     from stable_harness.runtime.execution import ActiveRun
+    from stable_harness.runtime.sync_tools import SyncToolThreads
 
 
 class ToolCallError(StableHarnessError):
@@ -109,7 +110,8 @@ class ToolRunner:
                 tool.idempotent and entry.attempt < self._active.run.attempt):
             ctx.skip_ordinals(2)
             raise ToolCallError(name, entry.error or {}, idempotent=tool.idempotent)
-        if entry is not None and entry.status is LedgerStatus.STARTED and not tool.idempotent:
+        if entry is not None and not tool.idempotent and entry.status in (
+                LedgerStatus.STARTED, LedgerStatus.ABANDONED):
             decision = await ctx.request_approval(
                 {"tool": name, "arguments": entry.arguments}, "tool_outcome_unknown",
                 requester="runtime", key=f"{key}:rerun")
@@ -200,7 +202,20 @@ class ToolRunner:
         crash_point("tool-intent-recorded", tool.name)
         ordinal_done = ctx.next_ordinal()
         try:
-            result = await _invoke(tool, arguments)
+            result = await _invoke(tool, arguments, active.runtime.sync_tools)
+        except asyncio.CancelledError:
+            # the run is being cancelled: stop waiting now, and say that the outcome of the
+            # call is unknown (a synchronous tool's thread may still be running). A shutdown
+            # leaves the entry `started`, so recovery treats the call as it treats a crash.
+            if active.cancel_reason is None:
+                raise
+            active.writer.pending.ledger.append(LedgerEntry(
+                entry.run_id, key, tool.name, arguments, tool.idempotent,
+                LedgerStatus.ABANDONED, entry.attempt, entry.started_at, None,
+                {"code": "abandoned", "message": "the run was cancelled while the tool ran",
+                 "types": []}, time.time()))
+            active.writer.kick()
+            raise
         except Exception as exc:
             error = {"code": "timeout" if isinstance(exc, TimeoutError) else "error",
                      "message": f"{type(exc).__name__}: {exc}", "types": error_types(exc)}
@@ -230,13 +245,15 @@ class ToolRunner:
             await active.writer.sync()
 
 
-async def _invoke(tool: LoadedTool, arguments: dict[str, Any]) -> Any:
+async def _invoke(tool: LoadedTool, arguments: dict[str, Any], threads: SyncToolThreads
+                  ) -> Any:
     async with asyncio.timeout(tool.timeout_seconds):
         if inspect.iscoroutinefunction(tool.function):
             return await tool.function(**arguments)
-        # sync tools run in a thread so they cannot stall other runs; a cancel abandons the
-        # thread (Python cannot interrupt it) but the run itself ends at once
-        result = await asyncio.to_thread(tool.function, **arguments)
+        # sync tools run in a thread so they cannot stall other runs; a cancel or timeout
+        # sets the call's cancellation token and ends the wait at once (Python cannot
+        # interrupt the thread itself)
+        result = await threads.run(tool.name, tool.function, arguments)
         if inspect.isawaitable(result):
             result = await result
         return result

@@ -139,6 +139,10 @@ class RunsSpec(Base):
     blank_required_is_missing: bool = Field(
         True, description="An empty or whitespace-only string for a required argument is "
                           "treated as missing, and the call is refused.")
+    sync_tool_threads: int = Field(
+        1024, ge=1, le=100_000,
+        description="Synchronous tool calls running at once (each in a thread of its own, "
+                    "created on demand); further calls wait for a free slot.")
     cancel_poll_seconds: float = Field(
         0.05, gt=0, le=10,
         description="How often a process checks the store for cancels requested elsewhere.",

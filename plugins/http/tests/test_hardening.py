@@ -147,3 +147,54 @@ def test_the_openapi_document_describes_the_event_stream(served):
     assert {"seq", "type", "runId", "payload"} <= set(message["required"])
     assert "Last-Event-ID" in doc["paths"]["/runs/{run_id}/events"]["get"]["responses"][
         "200"]["description"]
+
+
+SECRET = "sk-live-5f4e3d2c1b0a"
+
+
+@pytest.fixture
+def secret_served(workspace, monkeypatch):
+    from .conftest import serve
+
+    monkeypatch.setenv("HTTP_TEST_SECRET", SECRET)
+    runtime_yaml = workspace / "runtime.yaml"
+    runtime_yaml.write_text(runtime_yaml.read_text().replace(
+        "spec:\n", "spec:\n  secrets: [HTTP_TEST_SECRET]\n", 1))
+    (workspace / "splitter.py").write_text(
+        "import os\n\n\nasync def splitter(ctx):\n"
+        "    for char in 'key ' + os.environ['HTTP_TEST_SECRET'] + ' end':\n"
+        "        await ctx.output(char)\n")
+    (workspace / "splitter.yaml").write_text(
+        "apiVersion: stable-harness.dev/v1\nkind: Agent\nmetadata: {name: splitter}\n"
+        "spec: {backend: python, entrypoint: 'splitter:splitter'}\n")
+    with serve(workspace, None) as server:
+        yield server
+
+
+def test_a_secret_split_across_chunks_is_never_served(secret_served, workspace):
+    # was: each delta was redacted on its own, so the joined stream held the secret
+    with client(secret_served) as native:
+        run = native.post("/requests?wait=terminal", json={
+            "input": f"here is {SECRET}", "agentId": "splitter",
+            "metadata": {"k": SECRET}}).json()
+        sse = native.get(f"/runs/{run['runId']}/events").text
+        trace = native.get(f"/runs/{run['runId']}/trace").text
+        detail = native.get(f"/requests/{run['runId']}").text
+    with client(secret_served, "openaiCompatible") as openai:
+        body = {"model": "splitter", "messages": [{"role": "user", "content": "go"}]}
+        whole = openai.post("/v1/chat/completions", json=body).text
+        streamed = openai.post("/v1/chat/completions", json={**body, "stream": True}).text
+    pieces = [json.loads(line[6:])["payload"]["text"] for line in sse.splitlines()
+              if line.startswith("data: ") and '"harness.output.delta"' in line]
+    assert "".join(pieces) == "key [secret:HTTP_TEST_SECRET] end"
+    chunks = [json.loads(line[6:]) for line in streamed.splitlines()
+              if line.startswith("data: {")]
+    joined = "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks
+                     if c.get("choices"))
+    assert SECRET not in joined
+    for text in (sse, trace, detail, whole, streamed, run.__repr__()):
+        assert SECRET not in text
+        assert SECRET[8:] not in text  # nor its tail
+    stored = b"".join(p.read_bytes() for p in (workspace / ".stable-harness").rglob("*")
+                      if p.is_file())
+    assert SECRET.encode() not in stored

@@ -34,6 +34,7 @@ from stable_harness.runs.models import (
 from stable_harness.runs.states import IN_FLIGHT, RunStatus
 from stable_harness.store.contract import (
     DuplicateRunError,
+    LeaseLostError,
     PendingEvent,
     RunPatch,
     WriteBatch,
@@ -154,9 +155,25 @@ class SqliteRunStore:
     async def write(self, batch: WriteBatch) -> None:
         try:
             with self._transaction() as conn:
+                if batch.owner is not None:
+                    self._fence(conn, batch)
                 self._apply(conn, batch)
         except sqlite3.IntegrityError as exc:
             raise DuplicateRunError(str(exc)) from exc
+
+    @staticmethod
+    def _fence(conn: sqlite3.Connection, batch: WriteBatch) -> None:
+        """Refuse a batch that writes to a run another owner has taken over."""
+        touched = sorted(batch.touched())
+        lost: dict[str, str] = {}
+        for start in range(0, len(touched), 500):
+            chunk = touched[start:start + 500]
+            rows = conn.execute(
+                f"SELECT id, owner FROM runs WHERE id IN ({','.join('?' * len(chunk))}) "
+                "AND owner IS NOT NULL AND owner != ?", [*chunk, batch.owner]).fetchall()
+            lost.update(dict(rows))
+        if lost:
+            raise LeaseLostError(lost)
 
     def _apply(self, conn: sqlite3.Connection, batch: WriteBatch) -> None:
         if batch.sessions:

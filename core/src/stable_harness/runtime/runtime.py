@@ -78,7 +78,8 @@ class Runtime:
         self.owner = new_owner_id()
         self.bus = EventBus()
         self.sinks = SinkFanout(sinks, self._sink_failed)
-        self.writer = EventWriter(self.store, self.publish)
+        self.writer = EventWriter(self.store, self.publish, owner=self.owner,
+                                  lease_lost=self._lease_lost)
         self.sync_tools = SyncToolThreads(self.spec.sync_tool_threads)
         self.executor = Executor(self)
         self._tasks: dict[str, tuple[asyncio.Task[None], ActiveRun]] = {}
@@ -456,6 +457,20 @@ class Runtime:
         """Take over in-flight runs nobody holds (lease expired, or owner process gone):
         resume them when their backend can, otherwise fail them with ``interrupted``."""
         return await recover_orphans(self)
+
+    def _lease_lost(self, lost: dict[str, str]) -> None:
+        """Another owner took over runs this process was driving (it was paused or cut off
+        for longer than the lease): say so, and stop driving them without writing more."""
+        for run_id, owner in sorted(lost.items()):
+            logging.getLogger(__name__).error(
+                "this process (%s) lost the lease of run %s to %s: it was paused or cut off "
+                "for longer than the lease (%s s), so that owner now drives the run; this "
+                "process stops driving it and writes nothing more for it", self.owner, run_id,
+                owner, self.spec.lease_seconds)
+            held = self._tasks.get(run_id)
+            if held is not None:
+                held[1].lease_lost_to = owner
+                held[0].cancel()
 
     # -- publishing --------------------------------------------------------------------------
 

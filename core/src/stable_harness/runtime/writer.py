@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from stable_harness.runs.events import Event
-from stable_harness.store.contract import RunStore, WriteBatch
+from stable_harness.store.contract import LeaseLostError, RunStore, WriteBatch
 
 # Appenders wait once this many events are pending, so a fast producer cannot outrun the disk.
 MAX_PENDING_EVENTS = 5000
@@ -28,10 +28,15 @@ class EventWriter:
     """The batching queue in front of a :class:`RunStore` (see the module docstring)."""
 
     def __init__(self, store: RunStore, publish: Callable[[list[Event]], None],
-                 prepare: Callable[[WriteBatch], WriteBatch] | None = None) -> None:
+                 prepare: Callable[[WriteBatch], WriteBatch] | None = None, *,
+                 owner: str | None = None,
+                 lease_lost: Callable[[dict[str, str]], None] | None = None) -> None:
         self._store = store
         self._publish = publish
         self._prepare = prepare  # e.g. secret redaction, applied before anything is written
+        self._owner = owner  # batches are fenced: nothing lands on a run another owner holds
+        self._lease_lost = lease_lost
+        self._lost: set[str] = set()  # runs taken over by another owner: dropped from batches
         self._batch = WriteBatch()
         self._waiters: list[asyncio.Future[None]] = []
         self._wake = asyncio.Event()
@@ -95,7 +100,7 @@ class EventWriter:
         try:
             if self._prepare is not None:
                 batch = self._prepare(batch)
-            await self._store.write(batch)
+            batch = await self._write_fenced(batch)
         except BaseException as exc:  # waiters learn of it; the flusher keeps serving others
             self._resolve(waiters, exc)
             if isinstance(exc, asyncio.CancelledError):
@@ -104,6 +109,22 @@ class EventWriter:
         self._resolve(waiters, None)
         if batch.events:
             self._publish(batch.events)
+
+    async def _write_fenced(self, batch: WriteBatch) -> WriteBatch:
+        """Write ``batch`` and return what was written: what it holds for runs another owner
+        took over is dropped (and reported once), the rest is written."""
+        batch.owner = self._owner
+        for _ in range(8):  # each round can only learn of more lost runs
+            if self._lost:
+                batch = batch.without(self._lost)
+            try:
+                await self._store.write(batch)
+                return batch
+            except LeaseLostError as exc:
+                self._lost |= set(exc.lost)
+                if self._lease_lost is not None:
+                    self._lease_lost(exc.lost)
+        raise RuntimeError("run store keeps reporting lost leases")
 
     @staticmethod
     def _resolve(waiters: list[asyncio.Future[None]], exc: BaseException | None) -> None:

@@ -47,10 +47,28 @@ class WriteBatch:
     artifacts: list[Artifact] = field(default_factory=list)
     ledger: list[LedgerEntry] = field(default_factory=list)  # inserted or replaced
     attempts: list[Attempt] = field(default_factory=list)  # inserted or replaced
+    # The writer's owner id: every run the batch touches (but its new runs) must not be held
+    # by another owner, else the store refuses the whole batch (:class:`LeaseLostError`).
+    owner: str | None = None
 
     def __bool__(self) -> bool:
         return any((self.sessions, self.new_runs, self.patches, self.events, self.approvals,
                     self.artifacts, self.ledger, self.attempts))
+
+    def touched(self) -> set[str]:
+        """Ids of the existing runs this batch writes to (its new runs left out)."""
+        ids = {p.run_id for p in self.patches} | {e.run_id for e in self.events}
+        for items in (self.approvals, self.artifacts, self.ledger, self.attempts):
+            ids |= {item.run_id for item in items}
+        return ids - {r.id for r in self.new_runs}
+
+    def without(self, run_ids: set[str]) -> WriteBatch:
+        """This batch less everything it writes to ``run_ids``."""
+        def keep(items: list[Any]) -> list[Any]:
+            return [i for i in items if i.run_id not in run_ids]
+        return WriteBatch(self.sessions, self.new_runs, keep(self.patches), keep(self.events),
+                          keep(self.approvals), keep(self.artifacts), keep(self.ledger),
+                          keep(self.attempts), self.owner)
 
 
 @dataclass(frozen=True)
@@ -66,6 +84,15 @@ class DuplicateRunError(Exception):
     """``write`` found a run id or idempotency key that already exists."""
 
 
+class LeaseLostError(Exception):
+    """``write`` of a batch with an ``owner`` touched runs another owner now holds;
+    ``lost`` maps each such run id to its owner. Nothing of the batch was written."""
+
+    def __init__(self, lost: dict[str, str]) -> None:
+        self.lost = lost
+        super().__init__(", ".join(f"run {r} is held by {o}" for r, o in sorted(lost.items())))
+
+
 @runtime_checkable
 class RunStore(Protocol):
     """The run-store contract (``stable_harness_register_run_stores`` returns factories)."""
@@ -78,7 +105,9 @@ class RunStore(Protocol):
 
     async def write(self, batch: WriteBatch) -> None:
         """Commit ``batch`` atomically; raise :class:`DuplicateRunError` on a duplicate run id
-        or idempotency key (and write nothing)."""
+        or idempotency key, and :class:`LeaseLostError` when ``batch.owner`` is set and a run
+        it touches is held by another owner (checked inside the transaction); either way
+        write nothing."""
 
     async def update_unowned(
         self, run_id: str, expect: Collection[RunStatus], fields: dict[str, Any],

@@ -31,6 +31,7 @@ from stable_harness.runs.models import (
 from stable_harness.runs.states import RunStatus
 from stable_harness.store.contract import (
     DuplicateRunError,
+    LeaseLostError,
     PendingEvent,
     RunPatch,
     RunStore,
@@ -186,6 +187,30 @@ class RunStoreContract(ContractSuite):
         await run_store.release(run.id, "B")
         assert await run_store.claim(run.id, "C", now + 30, now, expect) is not None
         assert await run_store.claim(run.id, "C", now + 30, now, {RunStatus.RUNNING}) is None
+
+    async def test_a_stale_owner_writes_nothing(self, run_store: RunStore) -> None:
+        """A batch written with ``owner`` set that touches a run another owner now holds
+        is refused whole with :class:`LeaseLostError` naming the run and its owner; runs
+        with no owner, or held by the batch's owner, are written as usual.
+
+        Fix: inside the write transaction, read the owners of ``batch.touched()`` and raise
+        before applying anything."""
+        mine, taken = await self.add(run_store, new_run()), await self.add(run_store, new_run())
+        now = time.time()
+        assert await run_store.claim(mine.id, "A", now + 30, now, {RunStatus.QUEUED})
+        assert await run_store.claim(taken.id, "B", now + 30, now, {RunStatus.QUEUED})
+        batch = WriteBatch(events=[event(mine, 2, "harness.custom"),
+                                   event(taken, 2, "harness.custom")], owner="A")
+        with pytest.raises(LeaseLostError) as info:
+            await run_store.write(batch)
+        assert info.value.lost == {taken.id: "B"}
+        assert await run_store.read_events(mine.id) == []
+        await run_store.write(batch.without({taken.id}))
+        assert [e.seq for e in await run_store.read_events(mine.id)] == [2]
+        unowned = await self.add(run_store, new_run())
+        await run_store.write(WriteBatch(events=[event(unowned, 2, "harness.custom")],
+                                         owner="A"))
+        assert len(await run_store.read_events(unowned.id)) == 1
 
     async def test_unowned_updates_are_conditional(self, run_store: RunStore) -> None:
         """``update_unowned`` applies only when the status matches and nobody holds the run,

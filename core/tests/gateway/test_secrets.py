@@ -117,6 +117,16 @@ def test_the_cli_never_prints_a_secret(ws: Path) -> None:
     assert "[secret:SH_API_TOKEN]" in result.stdout
 
 
+def test_a_secret_in_the_cli_input_is_never_stored_or_printed(ws: Path) -> None:
+    # was: `run "use $SECRET"` stored it in runs.input, run.queued, events.jsonl, the console
+    runner = CliRunner()
+    result = runner.invoke(build_app(), ["-w", str(ws), "run", f"use {SECRET}", "-a",
+                                         "carrier", "--json"])
+    assert SECRET not in result.stdout + result.stderr
+    assert "[secret:SH_API_TOKEN]" in result.stdout
+    assert SECRET.encode() not in persisted_bytes(ws)
+
+
 def test_secret_references_stay_unresolved_until_used(ws: Path, monkeypatch) -> None:
     workspace = load_workspace(ws)
     assert workspace.tools["login"].doc.spec.description == "Log in with ${secret:SH_DB_PASSWORD}"

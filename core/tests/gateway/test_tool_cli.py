@@ -55,3 +55,12 @@ def test_a_refused_tool_call_stores_nothing(scaffold: Path) -> None:
     db = scaffold / ".stable-harness" / "runtime.db"
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0
+
+
+def test_deeply_nested_arguments_are_a_refusal_not_an_internal_error(scaffold: Path) -> None:
+    # was: RecursionError, "internal error" and exit 2
+    deep = '{"value": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    code, out, _ = cli("-w", str(scaffold), "tool", "call", "echo_tool", "--args", deep,
+                       "--json")
+    assert code == 1
+    assert json.loads(out)["diagnostics"]["code"] == "too_deep"

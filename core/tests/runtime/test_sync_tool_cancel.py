@@ -87,18 +87,18 @@ async def running_tool(rt: Runtime, tool: str, seconds: float) -> str:
     return run.id
 
 
-async def test_cancel_settles_at_once_and_the_call_is_abandoned(ws: Path) -> None:
+async def test_cancel_settles_at_once_and_the_call_is_abandoned(ws: Path, tmp_path: Path
+                                                               ) -> None:
     # was: the run waited for the sync tool, whose ledger entry stayed `started` for ever
     async with await Runtime.open(ws) as rt:
         run_id = await running_tool(rt, "stubborn", 30)
-        t0 = time.monotonic()
         cancelled = await rt.cancel(run_id, reason="test")
-        waited = time.monotonic() - t0
         assert cancelled["status"] == "cancelled"
+        # settled while the tool still runs: it writes its effect only after 30 s
+        assert not (tmp_path / "effects.txt").exists()
         [entry] = (await rt.store.ledger(run_id)).values()
     assert entry.status is LedgerStatus.ABANDONED
     assert entry.error["code"] == "abandoned"
-    assert waited < 10  # generous: the tool itself would take 30 s
 
 
 async def test_a_tool_that_checks_its_token_stops(ws: Path, tmp_path: Path) -> None:
@@ -140,9 +140,8 @@ def test_the_cli_exits_without_waiting_for_an_abandoned_tool(ws: Path, tmp_path:
         "            await asyncio.sleep(0.01)\n"
         "        await rt.cancel(run.id)\n"
         "asyncio.run(main())\n")
-    t0 = time.monotonic()
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=60, cwd=tmp_path)
+                          timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert time.monotonic() - t0 < 25  # it did not wait out the tool's 30 s
+    # the tool writes its effect after 30 s: had the process waited for it, it would be there
     assert not (tmp_path / "effects.txt").exists()

@@ -85,3 +85,68 @@ async def test_a_stale_owner_reports_the_new_owner_and_writes_nothing(ws, tmp_pa
     assert entry.status is LedgerStatus.STARTED  # the new owner decides about the call
     message = " ".join(r.getMessage() for r in caplog.records)
     assert f"lost the lease of run {run.id} to proc-other" in message
+
+
+PAUSED_WS = {
+    "ws.yaml": """
+        apiVersion: stable-harness.dev/v1
+        kind: Runtime
+        metadata: {name: paused}
+        spec: {runs: {leaseSeconds: 1}}
+        ---
+        apiVersion: stable-harness.dev/v1
+        kind: Tool
+        metadata: {name: slow}
+        spec: {entrypoint: "paused_mod:slow"}
+        ---
+        apiVersion: stable-harness.dev/v1
+        kind: Agent
+        metadata: {name: a}
+        spec: {backend: python, entrypoint: "paused_mod:agent", tools: [slow]}
+        """,
+    "paused_mod.py": """
+        import time
+
+
+        def slow() -> str:
+            time.sleep(2)
+            return "slept"
+
+
+        async def agent(ctx):
+            return await ctx.call_tool("slow", {})
+        """,
+}
+
+
+@pytest.mark.slow
+def test_a_process_paused_past_its_lease_says_it_lost_the_run(tmp_path: Path) -> None:
+    # was: after SIGCONT it exited 3 with no message, its last writes colliding
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    root = write_files(tmp_path / "ws", PAUSED_WS)
+    cli = [sys.executable, "-m", "stable_harness", "-w", str(root)]
+    proc = subprocess.Popen([*cli, "run", "go"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:  # paused while the tool runs
+        if "tool.started" in line:
+            break
+    os.kill(proc.pid, signal.SIGSTOP)
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # another process takes the run over once the lease has expired
+            recovered = subprocess.run([*cli, "recover", "--json"], capture_output=True,
+                                       text=True, timeout=60)
+            if '"runId"' in recovered.stdout:
+                break
+            assert time.monotonic() < deadline, recovered.stdout + recovered.stderr
+            time.sleep(0.2)
+    finally:
+        os.kill(proc.pid, signal.SIGCONT)
+    _, err = proc.communicate(timeout=60)
+    assert "lost the lease of run" in err
+    assert "took it over" in err

@@ -170,8 +170,8 @@ class SqliteRunStore:
             chunk = touched[start:start + 500]
             rows = conn.execute(
                 f"SELECT id, owner FROM runs WHERE id IN ({','.join('?' * len(chunk))}) "
-                "AND owner IS NOT NULL AND owner != ?", [*chunk, batch.owner]).fetchall()
-            lost.update(dict(rows))
+                "AND (owner IS NULL OR owner != ?)", [*chunk, batch.owner]).fetchall()
+            lost.update({run_id: owner or "nobody" for run_id, owner in rows})
         if lost:
             raise LeaseLostError(lost)
 

@@ -462,11 +462,13 @@ class Runtime:
         """Another owner took over runs this process was driving (it was paused or cut off
         for longer than the lease): say so, and stop driving them without writing more."""
         for run_id, owner in sorted(lost.items()):
+            holder = ("another process took it over and has released it since" if
+                      owner == "nobody" else f"{owner} took it over and drives it now")
             logging.getLogger(__name__).error(
                 "this process (%s) lost the lease of run %s to %s: it was paused or cut off "
-                "for longer than the lease (%s s), so that owner now drives the run; this "
-                "process stops driving it and writes nothing more for it", self.owner, run_id,
-                owner, self.spec.lease_seconds)
+                "for longer than the lease (%s s) and %s; this process stops driving the run "
+                "and writes nothing more for it", self.owner, run_id, owner,
+                self.spec.lease_seconds, holder)
             held = self._tasks.get(run_id)
             if held is not None:
                 held[1].lease_lost_to = owner

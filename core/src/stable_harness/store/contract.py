@@ -47,8 +47,8 @@ class WriteBatch:
     artifacts: list[Artifact] = field(default_factory=list)
     ledger: list[LedgerEntry] = field(default_factory=list)  # inserted or replaced
     attempts: list[Attempt] = field(default_factory=list)  # inserted or replaced
-    # The writer's owner id: every run the batch touches (but its new runs) must not be held
-    # by another owner, else the store refuses the whole batch (:class:`LeaseLostError`).
+    # The writer's owner id: every run the batch touches (but its new runs) must be held by
+    # this owner, else the store refuses the whole batch (:class:`LeaseLostError`).
     owner: str | None = None
 
     def __bool__(self) -> bool:
@@ -85,8 +85,9 @@ class DuplicateRunError(Exception):
 
 
 class LeaseLostError(Exception):
-    """``write`` of a batch with an ``owner`` touched runs another owner now holds;
-    ``lost`` maps each such run id to its owner. Nothing of the batch was written."""
+    """``write`` of a batch with an ``owner`` touched runs that owner does not hold;
+    ``lost`` maps each such run id to its owner (``nobody`` when released). Nothing of the
+    batch was written."""
 
     def __init__(self, lost: dict[str, str]) -> None:
         self.lost = lost
@@ -106,7 +107,7 @@ class RunStore(Protocol):
     async def write(self, batch: WriteBatch) -> None:
         """Commit ``batch`` atomically; raise :class:`DuplicateRunError` on a duplicate run id
         or idempotency key, and :class:`LeaseLostError` when ``batch.owner`` is set and a run
-        it touches is held by another owner (checked inside the transaction); either way
+        it touches is not held by that owner (checked inside the transaction); either way
         write nothing."""
 
     async def update_unowned(

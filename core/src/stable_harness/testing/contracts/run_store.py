@@ -189,9 +189,10 @@ class RunStoreContract(ContractSuite):
         assert await run_store.claim(run.id, "C", now + 30, now, {RunStatus.RUNNING}) is None
 
     async def test_a_stale_owner_writes_nothing(self, run_store: RunStore) -> None:
-        """A batch written with ``owner`` set that touches a run another owner now holds
-        is refused whole with :class:`LeaseLostError` naming the run and its owner; runs
-        with no owner, or held by the batch's owner, are written as usual.
+        """A batch written with ``owner`` set writes only to runs that owner holds: one that
+        touches a run held by another owner, or by nobody (taken over and released since), is
+        refused whole with :class:`LeaseLostError` naming the run and its owner (``nobody``).
+        A batch without ``owner`` is not fenced.
 
         Fix: inside the write transaction, read the owners of ``batch.touched()`` and raise
         before applying anything."""
@@ -207,10 +208,14 @@ class RunStoreContract(ContractSuite):
         assert await run_store.read_events(mine.id) == []
         await run_store.write(batch.without({taken.id}))
         assert [e.seq for e in await run_store.read_events(mine.id)] == [2]
-        unowned = await self.add(run_store, new_run())
-        await run_store.write(WriteBatch(events=[event(unowned, 2, "harness.custom")],
-                                         owner="A"))
-        assert len(await run_store.read_events(unowned.id)) == 1
+        released = await self.add(run_store, new_run())  # taken over, then released
+        with pytest.raises(LeaseLostError) as info:
+            await run_store.write(WriteBatch(events=[event(released, 2, "harness.custom")],
+                                             owner="A"))
+        assert info.value.lost == {released.id: "nobody"}
+        assert await run_store.read_events(released.id) == []
+        await run_store.write(WriteBatch(events=[event(released, 2, "harness.custom")]))
+        assert len(await run_store.read_events(released.id)) == 1  # an unfenced write
 
     async def test_unowned_updates_are_conditional(self, run_store: RunStore) -> None:
         """``update_unowned`` applies only when the status matches and nobody holds the run,

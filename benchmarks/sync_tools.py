@@ -1,6 +1,7 @@
 """Concurrent runs that each call one 1 s tool: a synchronous tool (a thread per call,
 `runs.syncToolThreads`) against the same tool written async (the baseline), interleaved,
-at 200 and 1,000 concurrent runs. Target: the sync figure within 2x of the async one.
+at 200 and 1,000 concurrent runs. Target: the sync figure within 2x of the async one. Then
+cancel latency of a run whose tool is mid-call, sync against async.
 
     python benchmarks/sync_tools.py [--rounds N] [--no-write]
 """
@@ -53,6 +54,7 @@ metadata: {name: caller}
 spec: {backend: python, entrypoint: "bench_tools:caller", tools: [sync_wait, async_wait]}
 """
 SIZES = (200, 1000)
+CANCELS = 20
 
 
 async def wave(rt, tool: str, n: int) -> float:
@@ -62,6 +64,16 @@ async def wave(rt, tool: str, n: int) -> float:
     elapsed = time.perf_counter() - t0
     assert all(r.status == "completed" for r in done), {r.status for r in done}
     return elapsed
+
+
+async def cancel_latency(rt, tool: str) -> float:
+    """Seconds from ``cancel`` to the run stored ``cancelled``, the tool still running."""
+    run = await rt.start({"tool": tool, "seconds": 30.0})
+    while not any(e.type == "harness.tool.started" for e in await rt.store.read_events(run.id)):
+        await asyncio.sleep(0.005)
+    t0 = time.perf_counter()
+    await rt.cancel(run.id)
+    return time.perf_counter() - t0
 
 
 async def measure(rounds: int) -> dict[int, dict[str, list[float]]]:
@@ -77,6 +89,11 @@ async def measure(rounds: int) -> dict[int, dict[str, list[float]]]:
                 for n in SIZES:
                     for tool in ("async_wait", "sync_wait"):  # interleaved
                         figures[n][tool.split("_")[0]].append(await wave(rt, tool, n))
+            cancels: dict[str, list[float]] = {"sync": [], "async": []}
+            for _ in range(CANCELS):
+                for tool in ("async_wait", "sync_wait"):
+                    cancels[tool.split("_")[0]].append(await cancel_latency(rt, tool))
+            figures[0] = cancels  # key 0: cancel latency, not a wave
     return figures
 
 
@@ -90,9 +107,21 @@ def report(figures: dict[int, dict[str, list[float]]], rounds: int) -> str:
              "| concurrent runs | async tool (baseline) | sync tool | ratio sync / async |",
              "|---|---|---|---|"]
     for n, f in figures.items():
+        if n == 0:
+            continue
         ratios = [s / a for s, a in zip(f["sync"], f["async"], strict=True)]
         lines.append(f"| {n} | {spread(f['async'])} | {spread(f['sync'])} | "
                      f"{spread(ratios)} |")
+    cancels = figures[0]
+
+    def ms(xs: list[float]) -> str:
+        return (f"{min(xs) * 1e3:.1f} / {statistics.median(xs) * 1e3:.1f} / "
+                f"{max(xs) * 1e3:.1f}")
+
+    lines += ["", f"Cancel latency ({CANCELS} runs of each, interleaved; `Runtime.cancel` until "
+              "the run is stored `cancelled`, the tool still in its 30 s wait), ms "
+              "min / median / max: async tool (baseline) " + ms(cancels["async"])
+              + "; sync tool " + ms(cancels["sync"]) + "."]
     return "\n".join(lines) + "\n"
 
 

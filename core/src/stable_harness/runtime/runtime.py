@@ -470,7 +470,7 @@ class Runtime:
                 "and writes nothing more for it", self.owner, run_id, owner,
                 self.spec.lease_seconds, holder)
             held = self._tasks.get(run_id)
-            if held is not None:
+            if held is not None and held[1].run.owner == self.owner:
                 held[1].lease_lost_to = owner
                 held[0].cancel()
 
@@ -492,8 +492,9 @@ class Runtime:
             return
         self._reported_sink_failures.add(key)
         payload = {"runId": event.run_id, "sink": sink, "error": message}
-        if event.run_id in self._tasks:
-            await self._tasks[event.run_id][1].emit(EventType.SINK_FAILED, payload)
+        held = self._tasks.get(event.run_id)
+        if held is not None and held[1].run.owner == self.owner:  # still ours: in its stream
+            await held[1].emit(EventType.SINK_FAILED, payload)
             return
         result = await self.store.update_unowned(
             event.run_id, set(RunStatus), {}, [PendingEvent(EventType.SINK_FAILED, payload)])

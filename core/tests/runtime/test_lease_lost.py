@@ -19,6 +19,7 @@ WS = {
         apiVersion: stable-harness.dev/v1
         kind: Runtime
         metadata: {name: lease}
+        spec: {runs: {leaseSeconds: 1}}
         ---
         apiVersion: stable-harness.dev/v1
         kind: Tool
@@ -87,48 +88,15 @@ async def test_a_stale_owner_reports_the_new_owner_and_writes_nothing(ws, tmp_pa
     assert f"lost the lease of run {run.id} to proc-other" in message
 
 
-PAUSED_WS = {
-    "ws.yaml": """
-        apiVersion: stable-harness.dev/v1
-        kind: Runtime
-        metadata: {name: paused}
-        spec: {runs: {leaseSeconds: 1}}
-        ---
-        apiVersion: stable-harness.dev/v1
-        kind: Tool
-        metadata: {name: slow}
-        spec: {entrypoint: "paused_mod:slow"}
-        ---
-        apiVersion: stable-harness.dev/v1
-        kind: Agent
-        metadata: {name: a}
-        spec: {backend: python, entrypoint: "paused_mod:agent", tools: [slow]}
-        """,
-    "paused_mod.py": """
-        import time
-
-
-        def slow() -> str:
-            time.sleep(2)
-            return "slept"
-
-
-        async def agent(ctx):
-            return await ctx.call_tool("slow", {})
-        """,
-}
-
-
 @pytest.mark.slow
-def test_a_process_paused_past_its_lease_says_it_lost_the_run(tmp_path: Path) -> None:
+def test_a_process_paused_past_its_lease_says_it_lost_the_run(ws, tmp_path) -> None:
     # was: after SIGCONT it exited 3 with no message, its last writes colliding
     import os
     import signal
     import subprocess
     import sys
 
-    root = write_files(tmp_path / "ws", PAUSED_WS)
-    cli = [sys.executable, "-m", "stable_harness", "-w", str(root)]
+    cli = [sys.executable, "-m", "stable_harness", "-w", str(ws)]
     proc = subprocess.Popen([*cli, "run", "go"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     assert proc.stdout is not None
@@ -146,6 +114,7 @@ def test_a_process_paused_past_its_lease_says_it_lost_the_run(tmp_path: Path) ->
             assert time.monotonic() < deadline, recovered.stdout + recovered.stderr
             time.sleep(0.2)
     finally:
+        (tmp_path / "gate").write_text("open")  # the tool returns once the process runs
         os.kill(proc.pid, signal.SIGCONT)
     _, err = proc.communicate(timeout=60)
     assert "lost the lease of run" in err

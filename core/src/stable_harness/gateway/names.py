@@ -54,9 +54,8 @@ def kinship(name: str, tool: str) -> int | None:
         return None
     *my_ns, my_base = mine
     *their_ns, their_base = theirs
-    namespaces_fit = my_ns == their_ns or is_subsequence(tuple(my_ns), tuple(their_ns)) \
-        or is_subsequence(tuple(their_ns), tuple(my_ns))
-    if not namespaces_fit:
+    if not (is_subsequence(tuple(my_ns), tuple(their_ns))
+            or is_subsequence(tuple(their_ns), tuple(my_ns))):
         return None
     if my_base == their_base:
         return NAMESPACE

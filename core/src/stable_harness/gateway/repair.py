@@ -116,9 +116,7 @@ class Repairer:
                 self._undeclared(key, item, props, present, f"{path}.{key}", complete)
         if self.blank_is_missing:
             for name in schema.get("required") or ():
-                item = out.get(name)
-                if isinstance(item, str) and not item.strip() \
-                        and not _names_value(props.get(name), item):
+                if _blank(out.get(name), props.get(name)):
                     self._refuse(f"{path}.{name}", "missing_required",
                                  f"'{name}' is required but was sent empty; the value must "
                                  "come from the conversation (ask for it if it is unknown)")
@@ -357,9 +355,7 @@ def _dirty(value: Any, schema: Any, compiled: CompiledSchema, depth: int, blank:
             return True
     if blank:
         for name in schema.get("required") or ():
-            item = value.get(name)
-            if isinstance(item, str) and not item.strip() and \
-                    not _names_value((props or {}).get(name), item):
+            if _blank(value.get(name), (props or {}).get(name)):
                 return True
     return False
 
@@ -387,11 +383,14 @@ def _near_keys(key: str, declared: list[str]) -> list[str]:
     return by_kind[min(by_kind)] if by_kind else []
 
 
-def _names_value(schema: Any, value: str) -> bool:
-    """Whether the schema lists ``value`` itself (an enum or const member)."""
-    if not isinstance(schema, dict):
+def _blank(value: Any, schema: Any) -> bool:
+    """Whether ``value`` is empty or white-space text that ``schema`` does not list itself
+    (as an enum or const member): a required value that was not given."""
+    if not isinstance(value, str) or value.strip():
         return False
-    return value in (schema.get("enum") or ()) or schema.get("const") == value
+    if not isinstance(schema, dict):
+        return True
+    return value not in (schema.get("enum") or ()) and schema.get("const") != value
 
 
 def _normal(text: str) -> str:

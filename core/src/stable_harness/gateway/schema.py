@@ -8,15 +8,11 @@ on first use, cached by identity inside the compiled schema that owns them.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
 from stable_harness.gateway.notes import GatewayNote
-
-_BY_IDENTITY: OrderedDict[int, tuple[dict[str, Any], CompiledSchema]] = OrderedDict()
-_BY_IDENTITY_SIZE = 4096
 
 
 class CompiledSchema:
@@ -72,32 +68,12 @@ class CompiledSchema:
                 for e in errors]
 
 
-def validator_for(schema: dict[str, Any]) -> CompiledSchema:
-    """The compiled form of ``schema``, cached by identity (the cache holds the schema, so an
-    identity is never reused while cached). A schema must not be changed once compiled."""
-    held = _BY_IDENTITY.get(id(schema))
-    if held is not None and held[0] is schema:
-        _BY_IDENTITY.move_to_end(id(schema))
-        return held[1]
-    compiled = CompiledSchema(schema)
-    _BY_IDENTITY[id(schema)] = (schema, compiled)
-    if len(_BY_IDENTITY) > _BY_IDENTITY_SIZE:
-        _BY_IDENTITY.popitem(last=False)
-    return compiled
-
-
 def json_path(parts: Any) -> str:
     """``$.a[0].b`` from a jsonschema path deque."""
     out = "$"
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else f".{part}"
     return out
-
-
-def problems(schema: dict[str, Any], value: Any) -> list[GatewayNote]:
-    """Every validation error of ``value`` against ``schema`` (see
-    :meth:`CompiledSchema.problems`)."""
-    return validator_for(schema).problems(value)
 
 
 def _code(validator: Any) -> str:

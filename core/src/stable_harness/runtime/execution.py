@@ -49,7 +49,6 @@ class ActiveRun:
                                 runtime.spec.refusal_budget)
         self.seq = run.last_seq
         self.cancel_reason: str | None = None
-        self.lease_lost_to: str | None = None  # another owner took the run over
         self.context: RunContext | None = None
         self.began = asyncio.Event()  # set once the activation's first transition is stored
 

@@ -1,10 +1,12 @@
 """Recovery and lease keeping: nothing stays "running" after its process died, and no run is
 driven by two processes. A run is taken over only through the store's lease (``claim``), so
-two recovering processes cannot both win."""
+two recovering processes cannot both win, and a process that lost a lease (its fenced writes
+refused) stops driving the run."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -17,6 +19,8 @@ from stable_harness.runtime.leases import owner_is_dead
 
 if TYPE_CHECKING:
     from stable_harness.runtime.runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 
 async def recover_orphans(rt: Runtime) -> list[str]:
@@ -89,3 +93,19 @@ async def keep_leases(rt: Runtime, sweep: bool) -> None:
                 await recover_orphans(rt)
         except StableHarnessError:  # a store hiccup must not end lease keeping
             continue
+
+
+def stop_lost_runs(rt: Runtime, lost: dict[str, str]) -> None:
+    """Another owner took over runs this process was driving (it was paused or cut off for
+    longer than the lease; the store refused its fenced writes): say so, and stop driving
+    them. ``lost`` maps run ids to their owner (``nobody`` once released)."""
+    for run_id, owner in sorted(lost.items()):
+        holder = ("another process took it over and has released it since" if
+                  owner == "nobody" else f"{owner} took it over and drives it now")
+        log.error("this process (%s) lost the lease of run %s to %s: it was paused or cut "
+                  "off for longer than the lease (%s s) and %s; this process stops driving "
+                  "the run and writes nothing more for it", rt.owner, run_id, owner,
+                  rt.spec.lease_seconds, holder)
+        held = rt._tasks.get(run_id)
+        if held is not None and held[1].run.owner == rt.owner:
+            held[0].cancel()

@@ -50,7 +50,7 @@ from stable_harness.runtime.decisions import record_decision
 from stable_harness.runtime.execution import ActiveRun, Executor
 from stable_harness.runtime.introspect import agent_mermaid, describe_agent
 from stable_harness.runtime.leases import new_owner_id, owner_is_dead
-from stable_harness.runtime.recovery import keep_leases, recover_orphans
+from stable_harness.runtime.recovery import keep_leases, recover_orphans, stop_lost_runs
 from stable_harness.runtime.redacting_store import redacting
 from stable_harness.runtime.settings import RunSettings
 from stable_harness.runtime.sinks import EventSink, SinkFanout
@@ -79,7 +79,7 @@ class Runtime:
         self.bus = EventBus()
         self.sinks = SinkFanout(sinks, self._sink_failed)
         self.writer = EventWriter(self.store, self.publish, owner=self.owner,
-                                  lease_lost=self._lease_lost)
+                                  lease_lost=lambda lost: stop_lost_runs(self, lost))
         self.sync_tools = SyncToolThreads(self.spec.sync_tool_threads)
         self.executor = Executor(self)
         self._tasks: dict[str, tuple[asyncio.Task[None], ActiveRun]] = {}
@@ -457,22 +457,6 @@ class Runtime:
         """Take over in-flight runs nobody holds (lease expired, or owner process gone):
         resume them when their backend can, otherwise fail them with ``interrupted``."""
         return await recover_orphans(self)
-
-    def _lease_lost(self, lost: dict[str, str]) -> None:
-        """Another owner took over runs this process was driving (it was paused or cut off
-        for longer than the lease): say so, and stop driving them without writing more."""
-        for run_id, owner in sorted(lost.items()):
-            holder = ("another process took it over and has released it since" if
-                      owner == "nobody" else f"{owner} took it over and drives it now")
-            logging.getLogger(__name__).error(
-                "this process (%s) lost the lease of run %s to %s: it was paused or cut off "
-                "for longer than the lease (%s s) and %s; this process stops driving the run "
-                "and writes nothing more for it", self.owner, run_id, owner,
-                self.spec.lease_seconds, holder)
-            held = self._tasks.get(run_id)
-            if held is not None and held[1].run.owner == self.owner:
-                held[1].lease_lost_to = owner
-                held[0].cancel()
 
     # -- publishing --------------------------------------------------------------------------
 

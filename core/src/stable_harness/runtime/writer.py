@@ -27,13 +27,11 @@ COALESCE_SECONDS = 0.002
 class EventWriter:
     """The batching queue in front of a :class:`RunStore` (see the module docstring)."""
 
-    def __init__(self, store: RunStore, publish: Callable[[list[Event]], None],
-                 prepare: Callable[[WriteBatch], WriteBatch] | None = None, *,
+    def __init__(self, store: RunStore, publish: Callable[[list[Event]], None], *,
                  owner: str | None = None,
                  lease_lost: Callable[[dict[str, str]], None] | None = None) -> None:
-        self._store = store
+        self._store = store  # redaction, where it applies, is the store's (RedactingStore)
         self._publish = publish
-        self._prepare = prepare  # e.g. secret redaction, applied before anything is written
         self._owner = owner  # batches are fenced: nothing lands on a run another owner holds
         self._lease_lost = lease_lost
         self._lost: set[str] = set()  # runs taken over by another owner: dropped from batches
@@ -98,8 +96,6 @@ class EventWriter:
         batch, waiters = self._batch, self._waiters
         self._batch, self._waiters = WriteBatch(), []
         try:
-            if self._prepare is not None:
-                batch = self._prepare(batch)
             batch = await self._write_fenced(batch)
         except BaseException as exc:  # waiters learn of it; the flusher keeps serving others
             self._resolve(waiters, exc)

@@ -1,8 +1,8 @@
 """The tool gateway on BFCL ground-truth calls: detection, exact repair, false accepts, cost.
 
 Data: the Berkeley Function Calling Leaderboard's own files, from the PyPI wheel
-``bfcl-eval==2026.3.23`` (downloaded with ``pip download --no-deps`` into ``.cache/bfcl``,
-read from the zip, never committed). Categories: simple_python, multiple, parallel,
+``bfcl-eval==2026.3.23`` (installed without dependencies by ``uv pip install --target`` into
+``.cache/bfcl``, never committed). Categories: simple_python, multiple, parallel,
 parallel_multiple and the live_* ones with answers.
 
 1. The clean set: each ground-truth call made canonical (first acceptable value per argument,
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import random
 import shutil
@@ -35,7 +34,6 @@ import statistics
 import subprocess
 import sys
 import time
-import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,22 +53,22 @@ TYPES = {"dict": "object", "float": "number", "tuple": "array", "integer": "inte
          "object": "object"}
 
 
-def wheel() -> Path:
-    """The bfcl-eval wheel, downloaded once (no dependencies) into the cache."""
-    found = sorted(CACHE.glob(f"bfcl_eval-{VERSION}-*.whl"))
-    if found:
-        return found[0]
-    CACHE.mkdir(parents=True, exist_ok=True)
-    # a uv-made venv has no pip: any interpreter with pip can download the wheel
-    python = sys.executable if importlib.util.find_spec("pip") else \
-        (shutil.which("python3") or "python3")
-    subprocess.run([python, "-m", "pip", "download", "--no-deps", "-q", "-d",
-                    str(CACHE), f"bfcl-eval=={VERSION}"], check=True)
-    return sorted(CACHE.glob(f"bfcl_eval-{VERSION}-*.whl"))[0]
+def data_root() -> Path:
+    """The installed bfcl-eval package (no dependencies), fetched once into the cache with
+    uv, which the development environment has (its venv has no pip)."""
+    site = CACHE / f"site-{VERSION}"
+    if not (site / "bfcl_eval" / "data").is_dir():
+        site.mkdir(parents=True, exist_ok=True)
+        uv = [shutil.which("uv")] if shutil.which("uv") else [sys.executable, "-m", "uv"]
+        subprocess.run([*uv, "pip", "install", "--quiet", "--no-deps", "--python",
+                        sys.executable, "--target", str(site), f"bfcl-eval=={VERSION}"],
+                       check=True)
+    return site
 
 
-def jsonl(z: zipfile.ZipFile, name: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in z.read(name).decode().splitlines() if line.strip()]
+def jsonl(root: Path, name: str) -> list[dict[str, Any]]:
+    text = (root / name).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 def to_schema(bfcl: dict[str, Any], top: bool = False) -> dict[str, Any]:
@@ -121,26 +119,25 @@ def clean_set(path: Path) -> tuple[list[Case], Counter[str]]:
 
     cases: list[Case] = []
     dropped: Counter[str] = Counter()
-    with zipfile.ZipFile(path) as z:
-        for category in CATEGORIES:
-            questions = jsonl(z, f"bfcl_eval/data/BFCL_v4_{category}.json")
-            answers = {a["id"]: a for a in jsonl(
-                z, f"bfcl_eval/data/possible_answer/BFCL_v4_{category}.json")}
-            for q in questions:
-                tools = {f["name"]: VisibleTool(f["name"], to_schema(f["parameters"], True))
-                         for f in q["function"]}
-                for i, call in enumerate(answers[q["id"]]["ground_truth"]):
-                    [(name, options)] = call.items()
-                    if name not in tools:
-                        dropped["tool not in the entry's functions"] += 1
-                        continue
-                    schema = tools[name].parameters
-                    args = canonical(options, schema)
-                    errors = list(Draft202012Validator(schema).iter_errors(args))
-                    if errors:
-                        dropped[f"ground truth invalid ({errors[0].validator})"] += 1
-                        continue
-                    cases.append(Case(f"{q['id']}#{i}", name, args, tools))
+    for category in CATEGORIES:
+        questions = jsonl(path, f"bfcl_eval/data/BFCL_v4_{category}.json")
+        answers = {a["id"]: a for a in jsonl(
+            path, f"bfcl_eval/data/possible_answer/BFCL_v4_{category}.json")}
+        for q in questions:
+            tools = {f["name"]: VisibleTool(f["name"], to_schema(f["parameters"], True))
+                     for f in q["function"]}
+            for i, call in enumerate(answers[q["id"]]["ground_truth"]):
+                [(name, options)] = call.items()
+                if name not in tools:
+                    dropped["tool not in the entry's functions"] += 1
+                    continue
+                schema = tools[name].parameters
+                args = canonical(options, schema)
+                errors = list(Draft202012Validator(schema).iter_errors(args))
+                if errors:
+                    dropped[f"ground truth invalid ({errors[0].validator})"] += 1
+                    continue
+                cases.append(Case(f"{q['id']}#{i}", name, args, tools))
     return cases, dropped
 
 
@@ -207,7 +204,7 @@ def measure(pairs: int) -> dict[str, Any]:
     """Every figure of the report (also used by the test that checks the targets)."""
     from stable_harness.gateway import ToolGateway, ToolRefusal
 
-    cases, dropped = clean_set(wheel())
+    cases, dropped = clean_set(data_root())
     gateway = ToolGateway()
     rng = random.Random(7)
     cold: list[float] = []

@@ -76,26 +76,6 @@ def test_compatibility_matrix_is_current() -> None:
         "regenerate: python -m stable_harness.plugins.matrix docs/compatibility-matrix.md"
 
 
-def test_gateway_doc_console_example_matches_the_cli(tmp_path: Path) -> None:
-    import shlex
-
-    from stable_harness.cli.app import build_app
-    from typer.testing import CliRunner
-
-    text = (ROOT / "docs/gateway.md").read_text(encoding="utf-8")
-    block = re.search(r"```console\n\$ (.*?)\n(.*?)```", text, re.S)
-    assert block is not None
-    command, expected = block.group(1), block.group(2).splitlines()
-    args = shlex.split(command)[1:]  # drop "stable-harness"
-    runner = CliRunner()
-    demo = tmp_path / "demo"
-    assert runner.invoke(build_app(), ["init", str(demo)]).exit_code == 0
-    args[args.index("demo")] = str(demo)
-    result = runner.invoke(build_app(), args)
-    assert result.exit_code == 0, result.stdout
-    assert result.stdout.splitlines()[:len(expected)] == expected
-
-
 def test_gateway_policies_example_validates(tmp_path: Path) -> None:
     [block] = examples("gateway.md").values()
     root = tmp_path / "ws"

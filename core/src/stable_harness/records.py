@@ -175,12 +175,15 @@ class SurfaceRecord(PluginRecord):
     """A protocol surface (a key of ``Runtime.spec.protocols``).
 
     ``default_port`` is used when the YAML gives none; ``enabled_by_default`` surfaces start
-    with ``stable-harness start`` unless the YAML disables them. ``factory(config)`` returns a
+    with ``stable-harness start`` unless the YAML disables them; a ``takes_bare_port``
+    surface gets a bare ``start --port N`` when several are enabled (the OpenAI-compatible
+    one, as the seed's ``start --port 8642`` means). ``factory(config)`` returns a
     :class:`~stable_harness.surfaces.Surface`."""
 
     slot: ClassVar[Slot] = Slot.SURFACE
     default_port: int | None = None
     enabled_by_default: bool = False
+    takes_bare_port: bool = False
 
 
 @dataclass(frozen=True)

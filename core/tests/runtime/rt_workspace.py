@@ -24,6 +24,7 @@ AGENTS = {
     "flaky": "rt_agents:flaky", "effect": "rt_agents:effect", "streamer": "rt_agents:streamer",
     "blocker": "rt_agents:blocker", "failing": "rt_agents:failing",
     "slowtool": "rt_agents:slowtool", "history": "rt_agents:history",
+    "stepper": "rt_agents:stepper",
 }
 TOOLS = {
     "echo_tool": ("rt_tools:echo_tool", ["read-only", "idempotent"]),
@@ -86,6 +87,13 @@ async def failing(ctx):
 
 async def slowtool(ctx):
     return await ctx.call_tool("slow_tool", {"seconds": float(ctx.input)})
+
+
+async def stepper(ctx):
+    async with ctx.step("lookup"):
+        value = await ctx.call_tool("echo_tool", {"value": ctx.input})
+    await ctx.artifact("note.txt", value, "text/plain")
+    return value
 
 
 async def history(ctx):

@@ -198,7 +198,8 @@ async def test_blocked_step_ends_the_run_blocked(rt: Runtime) -> None:
     assert run.status is RunStatus.BLOCKED
     last = [e async for e in rt.events(run.id)][-1]
     assert last.type == "harness.step.blocked"
-    assert last.payload == {"runId": run.id, "stepId": "step-1", "reason": "missing credentials"}
+    assert last.payload == {"runId": run.id, "stepId": "step-1", "reason": "missing credentials",
+                            "blockedAt": last.timestamp}
 
 
 async def test_busy_session_reject(rt: Runtime) -> None:
@@ -281,3 +282,13 @@ async def _until(rt: Runtime, run_id: str, check, timeout: float = 10.0) -> None
     async with asyncio.timeout(timeout):
         while not check(await rt.get_run(run_id)):
             await asyncio.sleep(0.01)
+
+
+async def test_the_input_may_be_given_by_name(rt: Runtime) -> None:
+    # was: TypeError: multiple values for argument 'input'
+    run = await rt.run(agent="echo", input="named")
+    assert run.output == "echo: named"
+    with pytest.raises(InvalidRequestError, match="given twice"):
+        await rt.start("a", input="b", agent="echo")
+    with pytest.raises(InvalidRequestError, match="unknown request field sesion_id"):
+        await rt.start("a", agent="echo", sesion_id="s")

@@ -4,6 +4,7 @@ call was abandoned, the tool's cancellation token is set, and the process is not
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import time
@@ -50,12 +51,14 @@ WS = {
 
 
         def stubborn(seconds: float) -> str:
+            Path(os.environ["SYNC_EFFECTS"] + ".started").touch()
             time.sleep(seconds)  # never looks at its token
             Path(os.environ["SYNC_EFFECTS"]).write_text("stubborn ran to its end")
             return "done"
 
 
         def polite(seconds: float) -> str:
+            Path(os.environ["SYNC_EFFECTS"] + ".started").touch()
             end = time.monotonic() + seconds
             while time.monotonic() < end:
                 if cancelled():
@@ -79,9 +82,12 @@ def ws(tmp_path: Path, monkeypatch) -> Path:
 
 
 async def running_tool(rt: Runtime, tool: str, seconds: float) -> str:
+    # the tool itself says it runs: `tool.started` is visible before the call begins, and a
+    # cancel then stops the call before it starts
     run = await rt.start({"tool": tool, "seconds": seconds})
     deadline = time.monotonic() + 10
-    while not any(e.type == "harness.tool.started" for e in await rt.store.read_events(run.id)):
+    started = Path(os.environ["SYNC_EFFECTS"] + ".started")
+    while not started.exists():
         assert time.monotonic() < deadline
         await asyncio.sleep(0.01)
     return run.id
@@ -145,3 +151,28 @@ def test_the_cli_exits_without_waiting_for_an_abandoned_tool(ws: Path, tmp_path:
     assert done.returncode == 0, done.stderr
     # the tool writes its effect after 30 s: had the process waited for it, it would be there
     assert not (tmp_path / "effects.txt").exists()
+
+
+async def test_a_cancel_while_the_intent_is_stored_abandons_the_call(
+        ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # was: a cancel landing while the intent of a non-idempotent call was being made durable
+    # (its `tool.started` already visible) left the ledger entry `started` for ever
+    from stable_harness.runtime.writer import EventWriter
+
+    original, stored = EventWriter.sync, asyncio.Event()
+
+    async def sync_then_linger(self: EventWriter) -> None:
+        intent = any(e.status is LedgerStatus.STARTED for e in self.pending.ledger)
+        await original(self)
+        if intent:
+            stored.set()
+            await asyncio.sleep(30)
+
+    monkeypatch.setattr(EventWriter, "sync", sync_then_linger)
+    async with await Runtime.open(ws) as rt:
+        run = await rt.start({"tool": "stubborn", "seconds": 30})
+        await asyncio.wait_for(stored.wait(), 10)
+        assert (await rt.cancel(run.id))["status"] == "cancelled"
+        [entry] = (await rt.store.ledger(run.id)).values()
+    assert entry.status is LedgerStatus.ABANDONED
+    assert not (tmp_path / "effects.txt.started").exists()  # the tool never began

@@ -19,15 +19,18 @@ def test_loopback(host, loopback):
 
 
 def test_port_flags():
-    assert _port_overrides(["9000"], ["http"]) == {"http": 9000}
-    assert _port_overrides(["http=0", "openaiCompatible=1"], ["http", "openaiCompatible"]) == {
-        "http": 0, "openaiCompatible": 1}
+    assert _port_overrides(["9000"], ["http"], None) == {"http": 9000}
+    assert _port_overrides(["http=0", "openaiCompatible=1"], ["http", "openaiCompatible"],
+                           None) == {"http": 0, "openaiCompatible": 1}
+    # a bare port goes to the surface that takes it (the seed's `start --port 8642`)
+    assert _port_overrides(["8642"], ["http", "openaiCompatible"], "openaiCompatible") == {
+        "openaiCompatible": 8642}
     with pytest.raises(BindError, match="several surfaces are enabled"):
-        _port_overrides(["9000"], ["a", "b"])
+        _port_overrides(["9000"], ["a", "b"], None)
     with pytest.raises(BindError, match="no enabled surface 'c'"):
-        _port_overrides(["c=1"], ["a", "b"])
+        _port_overrides(["c=1"], ["a", "b"], None)
     with pytest.raises(BindError, match="from 0 to 65535"):
-        _port_overrides(["a=70000"], ["a"])
+        _port_overrides(["a=70000"], ["a"], None)
 
 
 def test_no_surface_is_a_clear_error(tmp_path: Path):

@@ -138,7 +138,7 @@ CASES = [
         spec:
           provider: mistral
         """}, [("unknown-plugin", "models.yaml:5", "spec.provider",
-                "pip install stable-harness-mistral")]),
+                "no first-party package provides model provider 'mistral'")]),
     Case("unknown-event-sink", {"runtime.yaml": """
         apiVersion: stable-harness.dev/v1
         kind: Runtime

@@ -8,6 +8,7 @@ import time
 import httpx
 import pytest
 from stable_harness.runs import RunRequest
+from stable_harness.testing.conformance import operation_problems
 
 
 def client(served, token: str | None = None) -> httpx.Client:
@@ -97,7 +98,24 @@ def test_workflow_dispatch_and_views(served):
         r = c.post("/requests?wait=terminal", json={"input": "hi", "workflow": {"id": "chat"}})
         assert r.json()["agent"] == "chat"
         flows = c.get("/workflows").json()["workflows"]
-        assert [f["workflowId"] for f in flows] == ["chat", "echo", "gated", "slow"]
+        assert [f["workflowId"] for f in flows] == ["chat", "echo", "gated", "slow",
+                                                   "review-flow"]
+        # a Workflow document is inventory: listed, drawn and planned (was: nowhere)
+        [doc] = [f for f in flows if f["kind"] == "workflow"]
+        assert (doc["entry"], doc["tools"], doc["subagents"], doc["dispatchedBy"]) == (
+            "say", ["echo_tool"], ["gated"], [])
+        drawn = c.get("/workflows/review-flow/mermaid").json()["mermaid"]
+        assert 'n0["say: tools.echo_tool"]' in drawn
+        assert "n0 --> n1" in drawn
+        planned = c.get("/workflows/review-flow/plan").json()
+        assert [t["name"] for t in planned["tools"]] == ["echo_tool"]
+        # no backend here opts in to dispatching it: refused, nothing stored
+        before = len(c.get("/requests").json()["requests"])
+        refused = c.post("/requests", json={"input": "x", "workflow": {"id": "review-flow"}})
+        assert refused.status_code == 400
+        assert "no loaded backend dispatches Workflow documents" in refused.json()["error"][
+            "message"]
+        assert len(c.get("/requests").json()["requests"]) == before
         plan = c.get("/workflows/echo/plan").json()
         assert plan["tools"][0]["name"] == "echo_tool"
         assert plan["tools"][0]["parameters"]["required"] == ["value"]
@@ -171,11 +189,15 @@ def test_harness_execution_operations(served):
         started = c.post("/operations/harness.run.start", json={"input": "op",
                                                                "agentId": "slow"})
         assert started.status_code == 202
-        run_id = started.json()["runId"]
+        assert operation_problems("harness.run.start", started.json()) == []
+        run_id = started.json()["run"]["runId"]
         got = c.post("/operations/harness.run.get", json={"runId": run_id}).json()
-        assert got["runId"] == run_id
-        assert got["agent"] == "slow"
+        assert operation_problems("harness.run.get", got) == []
+        assert got["run"]["runId"] == run_id
+        assert got["run"]["agent"] == "slow"
+        assert got["run"]["mode"] == "agent"
         cancelled = c.post("/operations/harness.run.cancel", json={"runId": run_id}).json()
+        assert operation_problems("harness.run.cancel", cancelled) == []
         assert set(cancelled) == {"runId", "status", "cancelledAt"}
         assert cancelled["status"] == "cancelled"
         missing = c.post("/operations/harness.run.get", json={"runId": "run_nope"})

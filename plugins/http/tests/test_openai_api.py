@@ -3,6 +3,7 @@ as the oracle, against a real loopback server."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import httpx
@@ -151,3 +152,55 @@ def test_client_disconnect_cancels_the_run(served):
         time.sleep(0.05)
     run = served.call(served.runtime.get_run(run_id))
     assert run.error is None or "disconnect" in str(run.error)
+
+
+def _answer(approval_id: str, decision: dict) -> dict:
+    return {"role": "tool", "tool_call_id": approval_id, "content": json.dumps(decision)}
+
+
+def test_a_parked_run_answers_with_its_approval_and_is_decided_by_a_tool_message(served):
+    # was: 200 with empty content and finish_reason "stop": the client could not tell
+    client = sync_client(served)
+    first = client.chat.completions.create(model="gated", user="ses-approve", messages=[
+        {"role": "user", "content": "ship it"}])
+    choice = first.choices[0]
+    assert choice.finish_reason == "tool_calls"
+    [call] = choice.message.tool_calls
+    assert call.function.name == "stable_harness_approval"
+    args = json.loads(call.function.arguments)
+    assert args["approvalId"] == call.id
+    assert args["reason"] == "echoing needs a human"
+    assert f"Waiting for approval {call.id}" in choice.message.content
+    assert first.model_extra["stable_harness"]["approvals"] == [call.id]
+    history = [{"role": "user", "content": "ship it"}, choice.message.model_dump(
+        exclude_none=True)]
+    done = client.chat.completions.create(model="gated", user="ses-approve", messages=[
+        *history, _answer(call.id, {"decision": "approve"})])
+    assert done.choices[0].finish_reason == "stop"
+    assert "ship it" in done.choices[0].message.content
+    assert done.id != first.id
+    assert done.model_extra["stable_harness"]["runId"] == args["runId"]
+    again = served.call(served.runtime.get_approval(call.id))
+    assert again.status == "approve"
+
+
+def test_a_streamed_parked_run_ends_with_tool_calls_and_a_rejection_resumes_it(served):
+    client = sync_client(served)
+    chunks = list(client.chat.completions.create(
+        model="gated", user="ses-reject", stream=True,
+        messages=[{"role": "user", "content": "maybe"}]))
+    calls = [c for ch in chunks for choice in ch.choices for c in (choice.delta.tool_calls or [])]
+    [call] = calls
+    assert chunks[-1].choices[0].finish_reason == "tool_calls"
+    with pytest.raises(openai.BadRequestError, match="not an approval decision"):
+        client.chat.completions.create(model="gated", user="ses-reject", messages=[
+            _answer(call.id, {"decision": "perhaps"})])
+    rest = list(client.chat.completions.create(
+        model="gated", user="ses-reject", stream=True, messages=[
+            _answer(call.id, {"decision": "reject", "message": "not today"})]))
+    text = "".join(choice.delta.content or "" for ch in rest for choice in ch.choices)
+    assert text == "refused: not today"  # only the resumed part, not the first answer again
+    assert rest[-1].choices[0].finish_reason == "stop"
+    with pytest.raises(openai.ConflictError, match="already rejected"):
+        client.chat.completions.create(model="gated", user="ses-reject", messages=[
+            _answer(call.id, {"decision": "approve"})])

@@ -115,10 +115,7 @@ def test_non_loopback_without_a_token_is_refused(workspace):
     assert "Traceback" not in result.stderr
 
 
-def test_ambiguous_port_and_bad_config_are_clear_errors(workspace):
-    result = run_start(workspace, "--port", "9000")
-    assert result.returncode == 1
-    assert "several surfaces are enabled (http, openaiCompatible)" in result.stderr
+def test_bad_config_is_a_clear_error(workspace):
     (workspace / "runtime.yaml").write_text((workspace / "runtime.yaml").read_text() + """
   protocols:
     openaiCompatible: {config: {maxBodyBytes: 5}}
@@ -128,3 +125,61 @@ def test_ambiguous_port_and_bad_config_are_clear_errors(workspace):
     error = json.loads(result.stdout)["error"]
     assert "maxBodyBytes" in error
     assert "protocols" in error
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_seed_start_line_serves_openai_on_the_bare_port(workspace, tmp_path):
+    # the seed's `stable-harness start -w "$PWD" --port 8642 --api-key K`: `-w` after the
+    # command, a bare port for the OpenAI-compatible surface, the other keeps its own
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stable_harness", "start", "-w", str(workspace), "--port",
+         str(port), "--port", "http=0", "--api-key", "K", "--json"], cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        urls = {}
+        while len(urls) < 2:
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read()
+            event = json.loads(line)
+            if event["event"] == "ready":
+                urls[event["surface"]] = event["url"]
+        assert urls["openaiCompatible"].endswith(f":{port}")
+        headers = {"Authorization": "Bearer K"}
+        models = httpx.get(urls["openaiCompatible"] + "/v1/models", headers=headers)
+        assert models.status_code == 200
+        # was: "protocols": {} while two surfaces served
+        protocols = httpx.get(urls["http"] + "/inspect", headers=headers).json()["protocols"]
+        assert protocols["openaiCompatible"]["port"] == port
+        assert protocols["openaiCompatible"]["serving"]
+        assert protocols["http"]["serving"]
+        assert protocols["http"]["url"] == urls["http"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=30)
+
+
+def test_start_reads_the_workspace_dot_env(workspace, tmp_path):
+    # the seed: `.env` at the workspace root is read by `start`; shell variables win
+    (workspace / ".env").write_text("DOTENV_TOKEN=from-dotenv\n")
+    text = (workspace / "runtime.yaml").read_text()
+    (workspace / "runtime.yaml").write_text(text + """
+  protocols:
+    http: {bearerToken: "${env:DOTENV_TOKEN}"}
+""")
+    server = Server(workspace)
+    try:
+        url = server.urls["http"]
+        assert httpx.get(url + "/inspect").status_code == 401
+        ok = httpx.get(url + "/inspect", headers={"Authorization": "Bearer from-dotenv"})
+        assert ok.status_code == 200
+    finally:
+        server.stop(signal.SIGTERM)

@@ -54,6 +54,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE runs ADD COLUMN memory TEXT;
     CREATE INDEX runs_parent ON runs(parent_run_id);
     """,
+    # 3: a run may be a Workflow document's, compiled by a graph-capable backend
+    """
+    ALTER TABLE runs ADD COLUMN workflow TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

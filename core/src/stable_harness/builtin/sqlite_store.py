@@ -44,7 +44,7 @@ RUN_COLUMNS = (
     "id", "session_id", "agent", "status", "input", "metadata", "tool_call", "idempotency_key",
     "fingerprint", "timeout_seconds", "output", "error", "attempt", "created_at", "updated_at",
     "started_at", "ended_at", "cancelled_at", "cancel_requested_at", "owner", "lease_expires_at",
-    "rolled_back", "last_seq", "parent_run_id", "memory",
+    "rolled_back", "last_seq", "parent_run_id", "memory", "workflow",
 )
 JSON_RUN_FIELDS = frozenset({"input", "metadata", "output", "error", "memory"})
 BUSY_TIMEOUT_MS = 10_000

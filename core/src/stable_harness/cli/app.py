@@ -29,7 +29,28 @@ ENV_DEBUG = "STABLE_HARNESS_DEBUG"
 class CliState:
     """Global options, available to commands as ``ctx.obj``."""
 
-    workspace: Path
+    given: Path | None
+
+    @property
+    def workspace(self) -> Path:
+        """The workspace folder: ``-w`` (absolute), else found from the current folder up;
+        exits with a clear message when there is none."""
+        found = self.workspace_or_none
+        if found is None:
+            from stable_harness.cli.output import fail
+            from stable_harness.cli.workspace_arg import no_workspace_message
+
+            fail(no_workspace_message(Path.cwd()))
+        return found
+
+    @property
+    def workspace_or_none(self) -> Path | None:
+        """The workspace folder, or None when no ``-w`` was given and none is found."""
+        from stable_harness.cli.workspace_arg import find_workspace
+
+        if self.given is not None:
+            return self.given.resolve()
+        return find_workspace(Path.cwd())
 
 
 def _version(value: bool) -> None:
@@ -43,15 +64,18 @@ def _version(value: bool) -> None:
 def _root(
     ctx: typer.Context,
     workspace: Annotated[
-        Path, typer.Option("-w", "--workspace", help="Workspace folder.", show_default=".")
-    ] = Path("."),
+        Path | None, typer.Option(
+            "-w", "--workspace", show_default=False,
+            help="Workspace folder (before or after the command). Default: the nearest "
+                 "folder, from the current one up, holding a Runtime document.")
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True,
                            help="Print the version and exit.")
     ] = False,
 ) -> None:
     """Stable runtime and operator control plane for agent applications."""
-    ctx.obj = CliState(workspace=workspace)
+    ctx.obj = CliState(given=workspace)
 
 
 def _add_plugin_commands(app: typer.Typer) -> None:
@@ -67,8 +91,11 @@ def _add_plugin_commands(app: typer.Typer) -> None:
 
 def build_app() -> typer.Typer:
     """A fresh application with core and plugin commands."""
+    from stable_harness.cli.workspace_arg import WorkspaceGroup
+
     app = typer.Typer(
-        name="stable-harness", no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+        name="stable-harness", cls=WorkspaceGroup, no_args_is_help=True, add_completion=False,
+        rich_markup_mode=None,
         pretty_exceptions_enable=False, context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(_root)

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
     from stable_harness.runs import Event, Run
 
-QUIET_KEYS = ("runId", "sessionId")
+# the envelope already says these (the contract's timestamps equal its `timestamp`)
+QUIET_KEYS = ("runId", "sessionId", "startedAt", "completedAt", "failedAt", "blockedAt")
 
 
 def short(value: Any, limit: int = 80) -> str:
@@ -49,6 +50,10 @@ def describe(event: Event) -> str:
         return f"{error.get('code')}: {error.get('message')}"
     if kind == "run.completed":
         return short(p.get("output"))
+    if kind in ("step.started", "step.completed"):  # the step's name, then what else it says
+        extra = {k: v for k, v in p.items()
+                 if k not in (*QUIET_KEYS, "stepId", "stepKey", "name", "mode")}
+        return f"{p.get('name', p.get('stepKey'))}" + (f" {short(extra)}" if extra else "")
     rest = {k: v for k, v in p.items() if k not in QUIET_KEYS}
     return short(rest) if rest else ""
 
@@ -90,7 +95,8 @@ class EventPrinter:
         status = str(run.status)
         text = Text(f"run {run.id} {status}", style="bold green" if status == "completed"
                     else "bold yellow" if status == "waiting_approval" else "bold red")
-        text.append(f"  (session {run.session_id}, {self.count} events)", style="dim")
+        # the run's own count: after `approve`, only the new events were shown
+        text.append(f"  (session {run.session_id}, {run.last_seq} events)", style="dim")
         self.console.print(text)
         if status == "completed":
             self.console.print(run.output if isinstance(run.output, str)

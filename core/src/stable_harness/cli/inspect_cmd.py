@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from stable_harness.cli.event_view import describe, short
-from stable_harness.cli.output import console, print_json
+from stable_harness.cli.output import console, counted, print_json
 from stable_harness.cli.runtime_call import with_runtime
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def runs(
         return
     _table(["run", "status", "agent", "session", "created", "input"],
            [[r["runId"], r["status"], r["agent"], r["sessionId"], r["createdAt"][:19],
-             short(r["input"], 40)] for r in rows], f"{len(rows)} runs")
+             short(r["input"], 40)] for r in rows], counted(len(rows), "run"))
 
 
 def sessions(ctx: typer.Context, limit: LimitOpt = 50, as_json: JsonOpt = False) -> None:
@@ -72,7 +72,7 @@ def sessions(ctx: typer.Context, limit: LimitOpt = 50, as_json: JsonOpt = False)
         return
     _table(["session", "agent", "runs", "last status", "updated"],
            [[r["sessionId"], r["agent"], r["runs"], r["lastStatus"], r["updatedAt"][:19]]
-            for r in rows], f"{len(rows)} sessions")
+            for r in rows], counted(len(rows), "session"))
 
 
 def approvals(
@@ -93,7 +93,7 @@ def approvals(
         return
     _table(["approval", "status", "run", "reason", "action"],
            [[a["approvalId"], a["status"], a["runId"], a["reason"], short(a["action"], 50)]
-            for a in rows], f"{len(rows)} approvals")
+            for a in rows], counted(len(rows), "approval"))
 
 
 def run(

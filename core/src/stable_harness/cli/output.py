@@ -45,3 +45,8 @@ def fail(message: str, *, as_json: bool = False, code: int = 1, **extra: Any) ->
         text.append(message)  # plain text: messages may contain [brackets] from YAML paths
         console(stderr=True).print(text)
     raise typer.Exit(code)
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 run``, ``2 runs``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

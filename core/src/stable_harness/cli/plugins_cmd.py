@@ -17,12 +17,14 @@ def list_plugins(
 
     Shows name, what each provides, distribution, version and status.
     """
-    from stable_harness.plugins import PluginHost
+    from stable_harness.plugins import LoadPolicy, PluginHost
     from stable_harness.workspace.selection import listing_policy
 
-    host = PluginHost.load(listing_policy(ctx.obj.workspace))
+    root = ctx.obj.workspace_or_none  # outside any workspace: every installed plugin
+    host = PluginHost.load(listing_policy(root) if root else LoadPolicy.from_settings(
+        load_all=True))
     rows = host.statuses()
-    health = sink_health(ctx.obj.workspace)
+    health = sink_health(root) if root else {}
     if as_json:
         print_json({"plugins": rows, "sinkHealth": health, "warnings": host.report.warnings})
         return

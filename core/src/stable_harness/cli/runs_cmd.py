@@ -57,8 +57,20 @@ def printer_seq(printer: EventPrinter, after: int) -> int:
 
 def run(
     ctx: typer.Context,
-    prompt: Annotated[str, typer.Argument(help="The input of the run.")],
+    prompt: Annotated[str | None, typer.Argument(
+        help="The input of the run (text); or use --input-json.", show_default=False)] = None,
     agent: Annotated[str | None, typer.Option("--agent", "-a", help="Agent name.")] = None,
+    input_json: Annotated[str | None, typer.Option(
+        "--input-json", help="The input as JSON (an object for a graph's state), instead of "
+                             "the text argument.")] = None,
+    tool: Annotated[str | None, typer.Option(
+        "--tool", help="Call this tool through the gateway instead of running the agent "
+                       "(as `tool call` does).")] = None,
+    tool_args_json: Annotated[str | None, typer.Option(
+        "--tool-args-json", help="Arguments of --tool: a JSON object.")] = None,
+    workflow: Annotated[str | None, typer.Option(
+        "--workflow", help="Dispatch this Workflow document (a backend that opts in, e.g. "
+                           "langgraph, compiles it).")] = None,
     session: Annotated[str | None, typer.Option("--session", "-s",
                                                 help="Session id (new if omitted).")] = None,
     idempotency_key: Annotated[str | None, typer.Option(
@@ -72,14 +84,27 @@ def run(
 
     Exit status: 0 completed, 1 failed or blocked, 3 waiting for an approval, 130 cancelled.
     """
+    from stable_harness.cli.output import fail
+
     meta = parse_json_option(metadata, "--metadata", as_json=as_json) or {}
+    if prompt is not None and input_json is not None:
+        fail("give the input once: the text argument or --input-json", as_json=as_json)
+    if tool_args_json is not None and tool is None:
+        fail("--tool-args-json needs --tool NAME", as_json=as_json)
+    if prompt is None and input_json is None and tool is None and workflow is None:
+        fail("no input: give the text (`run 'hello'`), --input-json '{...}' or "
+             "--tool NAME", as_json=as_json)
+    value = prompt if input_json is None else parse_json_option(
+        input_json, "--input-json", as_json=as_json)
     printer = EventPrinter(as_json, None if as_json else console())
 
     async def body(rt: Runtime) -> Run:
-        from stable_harness.runs import RunRequest
+        from stable_harness.runs import RunRequest, ToolCallRequest
 
-        started = await rt.start(RunRequest(prompt, agent, session, meta, idempotency_key,
-                                            timeout_seconds=timeout))
+        call = None if tool is None else ToolCallRequest(tool, tool_args_json or "{}")
+        started = await rt.start(RunRequest(value, agent, session, meta, idempotency_key,
+                                            tool_call=call, timeout_seconds=timeout,
+                                            workflow=workflow))
         return await follow(rt, started.id, printer)
 
     result = with_runtime(ctx.obj.workspace, body, as_json=as_json)

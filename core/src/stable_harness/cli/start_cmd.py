@@ -53,7 +53,13 @@ async def _serve(workspace: Path, host: str | None, ports: list[str], api_key: s
     from stable_harness.runtime import Runtime
     from stable_harness.surfaces import plan_bindings, serve_surfaces
     from stable_harness.surfaces.bindings import Overrides, load_for_serving
+    from stable_harness.workspace.env_files import apply_env_files
 
+    for source in apply_env_files(workspace):
+        _say({"event": "env", "source": source.source, "variables": list(source.applied)},
+             f"env: {len(source.applied)} variable(s) from {source.source}"
+             + (f" ({', '.join(source.applied)})" if source.applied else
+                " (all already set in the shell)"), as_json)
     ws = load_for_serving(workspace)
     bindings = plan_bindings(ws, Overrides(host, ports, api_key))
     stop = asyncio.Event()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from stable_harness.cli.event_view import EventPrinter
-from stable_harness.cli.output import console, print_json
+from stable_harness.cli.output import console, counted, print_json
 from stable_harness.cli.runtime_call import with_runtime
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def list_tools(ctx: typer.Context, agent: AgentOpt = None, as_json: JsonOpt = Fa
         return
     from rich.table import Table
 
-    table = Table(title=f"{len(rows)} tools")
+    table = Table(title=counted(len(rows), "tool"))
     for column in ("name", "registry", "tags", "arguments", "description"):
         table.add_column(column)
     for row in rows:

@@ -11,18 +11,27 @@ from stable_harness.cli.output import console, print_json, warn
 
 def validate(
     ctx: typer.Context,
+    no_import: Annotated[bool, typer.Option(
+        "--no-import", help="Do not import the Python entrypoints of agents and tools.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Validate the workspace; report every error.
 
-    Checks YAML syntax, kinds, references between documents, plugins and their config.
+    Checks YAML syntax, kinds, references between documents, plugins and their config, and
+    imports every Python entrypoint of agents and tools (unless --no-import), reporting a
+    missing module, an import error or a syntax error with its file and line.
     """
     from stable_harness.errors import WorkspaceError
     from stable_harness.workspace import load_workspace
+    from stable_harness.workspace.entrypoints import check_entrypoints
 
     root = ctx.obj.workspace
     try:
         workspace = load_workspace(root)
+        problems = [] if no_import else check_entrypoints(workspace)
+        if problems:
+            raise WorkspaceError(problems)
     except WorkspaceError as exc:
         _report(exc, as_json)
         raise typer.Exit(1) from None

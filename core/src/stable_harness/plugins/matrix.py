@@ -23,6 +23,7 @@ CAPABILITY_NOTES = {
     "structured_output": "`options.responseFormat` makes the output a JSON value",
     "custom_graph": "`spec.graph` names a user graph by import path",
     "graph_overlay": "`spec.edges` wires the agent's inventory into a graph",
+    "workflows": "dispatches `Workflow` documents (`workflow: {id}` in a request)",
     "subagents": "`spec.subagents` delegates to other agents",
     "skills": "`spec.skills` (folders with SKILL.md)",
     "memory": "`spec.memory` (a Memory policy)",

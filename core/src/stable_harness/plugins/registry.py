@@ -40,9 +40,11 @@ NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 SURFACE_NAME_PATTERN = re.compile(r"^[a-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*$")
 
 
-def install_hint(name: str) -> str:
-    """The package a user most likely needs for ``name`` (first-party naming convention)."""
-    return f"to add it, pip install stable-harness-{name} (or the package that provides it)"
+def install_hint(slot: Slot, name: str) -> str:
+    """The package that provides ``name`` in ``slot`` (see :mod:`.catalogue`)."""
+    from stable_harness.plugins.catalogue import install_hint as hint
+
+    return hint(slot, name)
 
 
 @dataclass
@@ -62,7 +64,8 @@ class Registry:
         try:
             return self.entries[name]
         except KeyError:
-            raise UnknownNameError(str(self.slot), name, self.names(), install_hint(name)) from None
+            raise UnknownNameError(str(self.slot), name, self.names(),
+                                   install_hint(self.slot, name)) from None
 
 
 def build_registry(

@@ -1,7 +1,8 @@
 """The ``harness.*`` event catalogue and the event envelope.
 
-Names and payload fields of ``harness.run.started|completed|failed`` and ``harness.step.blocked``
-follow the ``harness.execution`` contract; the rest of the catalogue extends the same namespace.
+Names and payload fields of ``harness.run.started|completed|failed`` and ``harness.step.*``
+follow the ``harness.execution`` contract (:mod:`stable_harness.runs.contract`); the rest of the
+catalogue extends the same namespace.
 ``docs/events.md`` is checked against :data:`CATALOGUE` by the test suite.
 """
 
@@ -50,7 +51,7 @@ CATALOGUE: dict[EventType, tuple[str, tuple[str, ...]]] = {
     EventType.RUN_QUEUED: ("A request was accepted and stored; the run waits to start.",
                            ("runId", "sessionId", "agent", "input", "metadata")),
     EventType.RUN_STARTED: ("An attempt of the run started executing.",
-                            ("runId", "sessionId", "agent", "attempt")),
+                            ("runId", "sessionId", "agent", "attempt", "mode", "startedAt")),
     EventType.RUN_RETRYING: ("An attempt failed with a transient error; another follows.",
                              ("runId", "attempt", "delaySeconds", "error")),
     EventType.RUN_WAITING_APPROVAL: ("The run paused for a decision; no task is held.",
@@ -58,21 +59,23 @@ CATALOGUE: dict[EventType, tuple[str, tuple[str, ...]]] = {
     EventType.RUN_RESUMED: ("The run continues after a decision or a crash.",
                             ("runId", "attempt", "reason")),
     EventType.RUN_COMPLETED: ("The run finished; `output` is its result.",
-                              ("runId", "sessionId", "output", "attempt")),
+                              ("runId", "sessionId", "output", "attempt", "status", "completedAt",
+                               "evidenceCount")),
     EventType.RUN_FAILED: ("The run failed; `error.code` is `timeout`, `interrupted`, "
                            "`error` or `not_retryable`.",
-                           ("runId", "sessionId", "error", "attempt")),
+                           ("runId", "sessionId", "error", "attempt", "failedAt", "reason")),
     EventType.RUN_CANCELLED: ("The run was cancelled; it stays cancelled.",
                               ("runId", "sessionId", "status", "cancelledAt", "reason")),
     EventType.RUN_ROLLED_BACK: ("A cancelled run was dropped from its session's history.",
                                 ("runId", "sessionId")),
     EventType.STEP_STARTED: ("A backend step (node, tool, model call) started.",
-                             ("runId", "stepId", "name")),
-    EventType.STEP_COMPLETED: ("A backend step finished.", ("runId", "stepId", "name")),
+                             ("runId", "stepId", "name", "stepKey", "mode", "startedAt")),
+    EventType.STEP_COMPLETED: ("A backend step finished.",
+                               ("runId", "stepId", "name", "completedAt")),
     EventType.STEP_BLOCKED: ("A step cannot proceed: the tool gateway refused a call (the "
                              "run goes on; the agent gets a typed error; `diagnostics` say "
                              "why) or the run ends `blocked`.",
-                             ("runId", "stepId", "reason")),
+                             ("runId", "stepId", "reason", "blockedAt")),
     EventType.OUTPUT_DELTA: ("A piece of the run's output text.", ("runId", "text")),
     EventType.MODEL_USAGE: ("Tokens one model call used, as its provider reported them "
                             "(summed into `usage` by the OpenAI-compatible API).",

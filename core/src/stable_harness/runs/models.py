@@ -44,6 +44,7 @@ class RunRequest:
     timeout_seconds: float | None = None
     parent_run_id: str | None = None
     memory: dict[str, Any] | None = None
+    workflow: str | None = None
 
     def fingerprint(self, agent: str) -> str:
         """Hash of what makes two requests "the same" for idempotency-key reuse."""
@@ -51,6 +52,8 @@ class RunRequest:
         parts: list[Any] = [agent, self.session_id, self.input, tool, self.metadata]
         if self.parent_run_id is not None or self.memory is not None:
             parts += [self.parent_run_id, self.memory]  # older fingerprints stay valid
+        if self.workflow is not None:
+            parts.append({"workflow": self.workflow})
         body = canonical_json(parts)
         return hashlib.sha256(body.encode()).hexdigest()
 
@@ -84,9 +87,19 @@ class Run:
     last_seq: int = 0
     parent_run_id: str | None = None
     memory: dict[str, Any] | None = None
+    workflow: str | None = None
+
+    @property
+    def mode(self) -> str:
+        """What drives the run (the contract's ``mode``): ``agent`` (the agent's backend),
+        ``tool`` (one tool call through the gateway) or ``workflow`` (a ``Workflow``
+        document, compiled by a graph-capable backend)."""
+        if self.tool_call is not None:
+            return "tool"
+        return "workflow" if self.workflow is not None else "agent"
 
     def to_dict(self) -> dict[str, Any]:
-        """The public JSON form (``harness.run.get``)."""
+        """The public JSON form (``GET /runs/{id}``)."""
         return {
             "runId": self.id, "sessionId": self.session_id, "agent": self.agent,
             "status": str(self.status), "input": self.input, "output": self.output,
@@ -98,6 +111,7 @@ class Run:
             "startedAt": iso(self.started_at), "endedAt": iso(self.ended_at),
             "cancelledAt": iso(self.cancelled_at), "rolledBack": self.rolled_back,
             "lastSeq": self.last_seq, "parentRunId": self.parent_run_id, "memory": self.memory,
+            "mode": self.mode, "workflow": self.workflow,
         }
 
 

@@ -29,9 +29,8 @@ def resolve_agent(workspace: Workspace, agent: str | None) -> str:
             "spec.defaultAgent) "
             f"(available: {', '.join(agents) or 'none'})", field="agentId")
     if agent not in workspace.agents:
-        hint = did_you_mean(agent, agents)
-        raise NotFoundError(f"unknown agent '{agent}' (available: "
-                            f"{', '.join(agents) or 'none'}){'; ' + hint if hint else ''}",
+        # one list, said once: the close matches when there are some, else every agent
+        raise NotFoundError(f"unknown agent '{agent}'; {did_you_mean(agent, agents)}",
                             field="agentId")
     return agent
 
@@ -73,6 +72,9 @@ def validate_request(workspace: Workspace, request: RunRequest, agent: str) -> N
     parent = request.parent_run_id
     if parent is not None and not (isinstance(parent, str) and SESSION_ID_PATTERN.match(parent)):
         raise InvalidRequestError(f"invalid parentRunId {parent!r}", field="parentRunId")
+    if request.workflow is not None and not (isinstance(request.workflow, str)
+                                             and SESSION_ID_PATTERN.match(request.workflow)):
+        raise InvalidRequestError(f"invalid workflow {request.workflow!r}", field="workflow")
     if call is not None and not isinstance(call.arguments, dict | str):
         raise InvalidRequestError("toolCall.arguments must be an object (or a JSON string)",
                                   field="toolCall.arguments")
@@ -96,6 +98,30 @@ def check_tool_allowed(workspace: Workspace, agent: str, name: str) -> None:
             f"{', '.join(allowed) or 'none'}){'; ' + hint if hint else ''}"})
 
 
+def resolve_workflow(workspace: Workspace, request: RunRequest) -> str:
+    """The run's agent for a request dispatching ``request.workflow``: the Workflow document
+    itself (compiled by its backend); :class:`InvalidRequestError` when none can dispatch it."""
+    name = request.workflow
+    assert name is not None
+    if name in workspace.agents and name not in workspace.workflows:
+        # an agent named as the workflow: its own graph (the native API's older shorthand)
+        if request.agent not in (None, name):
+            raise InvalidRequestError(f"workflow '{name}' and agentId '{request.agent}' "
+                                      "disagree; name the agent once", field="workflow")
+        return name
+    if name not in workspace.workflows:
+        raise NotFoundError(f"unknown workflow '{name}'; "
+                            f"{did_you_mean(name, workspace.workflows)}", field="workflow")
+    if request.agent is not None and request.agent != name:
+        raise InvalidRequestError(f"workflow '{name}' runs on its own; do not name an agent "
+                                  f"('{request.agent}') with it", field="agentId")
+    if request.tool_call is not None:
+        raise InvalidRequestError("a request dispatches a workflow or calls a tool, not both",
+                                  field="toolCall")
+    workspace.agent_entry(name)  # refuses a workflow no backend dispatches
+    return name
+
+
 def agent_tools(workspace: Workspace, agent: str) -> list[str]:
     """Tools of ``agent`` and, transitively, of its subagents, in declaration order."""
     seen: set[str] = set()
@@ -103,7 +129,7 @@ def agent_tools(workspace: Workspace, agent: str) -> list[str]:
     pending = [agent]
     while pending:
         name = pending.pop(0)
-        entry = workspace.agents.get(name)
+        entry = workspace.agent_entry(name)
         if name in seen or entry is None:
             continue
         seen.add(name)

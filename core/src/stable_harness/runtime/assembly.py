@@ -71,7 +71,7 @@ def load_tool(ws: Workspace, name: str) -> LoadedTool:
 def make_adapter(ws: Workspace, agent: str,
                  tool: Callable[[str, str], LoadedTool]) -> BackendAdapter:
     """Build the backend adapter of ``agent``: ``factory(options, agent=AgentBinding)``."""
-    entry = ws.agents.get(agent)
+    entry = ws.agent_entry(agent)
     if entry is None:
         raise NotFoundError(f"agent '{agent}' is not in this workspace")
     spec = entry.doc.spec

@@ -35,7 +35,9 @@ async def record_decision(store: RunStore, approval_id: str, decision: DecisionK
     if approval is None:
         raise NotFoundError(f"no approval '{approval_id}'")
     if approval.status != "pending":
-        raise ConflictError(f"approval {approval_id} is already {approval.status}; "
+        done = {"approve": "approved", "edit": "approved with edits", "reject": "rejected"}
+        raise ConflictError(f"approval {approval_id} is already "
+                            f"{done.get(approval.status, approval.status)}; "
                             "a decision cannot be changed")
     now = time.time()
     made = Decision(kind, message, arguments, by)

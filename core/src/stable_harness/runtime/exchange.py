@@ -69,6 +69,8 @@ class _Run(_Doc):
     lastSeq: int = Field(ge=0)
     parentRunId: str | None = None
     memory: dict[str, Any] | None = None
+    mode: str | None = None  # derived from toolCall and workflow; read back, not stored
+    workflow: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,128}$")
 
 
 class _Session(_Doc):
@@ -235,7 +237,8 @@ def to_batch(doc: ExportDocument) -> WriteBatch:
                                                                   r.toolCall.arguments),
         timeout_seconds=r.timeoutSeconds, attempt=r.attempt,
         started_at=_opt(r.startedAt), ended_at=_opt(r.endedAt), cancelled_at=_opt(r.cancelledAt),
-        rolled_back=r.rolledBack, last_seq=0, parent_run_id=r.parentRunId, memory=r.memory)
+        rolled_back=r.rolledBack, last_seq=0, parent_run_id=r.parentRunId, memory=r.memory,
+        workflow=r.workflow)
     return WriteBatch(
         sessions=[Session(s.sessionId, s.agent, s.createdAt.timestamp(), s.updatedAt.timestamp(),
                           s.metadata)],

@@ -18,6 +18,7 @@ from stable_harness.backends.contract import (
     Result,
     StepBlocked,
 )
+from stable_harness.runs.contract import TIMESTAMP_FIELD
 from stable_harness.runs.events import Event, EventType, now_iso
 from stable_harness.runs.models import Approval, Attempt, Decision, Run, new_id
 from stable_harness.runs.states import RunStatus, can_transition
@@ -56,7 +57,10 @@ class ActiveRun:
                    parent_id: str | None = None) -> str:
         """Append an event (not awaited to disk unless the backlog is large); return its id."""
         self.seq += 1
-        event = Event(self.run.id, self.seq, type_, self.run.session_id, now_iso(), payload,
+        timestamp = now_iso()
+        if type_ in TIMESTAMP_FIELD:
+            payload = contract_payload(type_, payload, timestamp, self.run.mode)
+        event = Event(self.run.id, self.seq, type_, self.run.session_id, timestamp, payload,
                       parent_id, ordinal)
         await self.writer.append_event(event)
         return event.id
@@ -137,10 +141,12 @@ class Executor:
         crash_point("run-completing", run.agent)
         output = outcome.output if outcome.output is not None else ctx.output_text
         await self._end_attempt(attempt, "completed", None)
+        await active.writer.sync()
         await active.transition(
             RunStatus.COMPLETED, EventType.RUN_COMPLETED,
             {"runId": run.id, "sessionId": run.session_id, "output": output,
-             "attempt": run.attempt},
+             "attempt": run.attempt, "status": str(RunStatus.COMPLETED),
+             "evidenceCount": await evidence_count(self.runtime.store, run.id)},
             output=output, ended_at=time.time(), owner=None, lease_expires_at=None)
         return False
 
@@ -281,6 +287,27 @@ class Executor:
             {"runId": run.id, "sessionId": run.session_id, "error": error,
              "attempt": run.attempt},
             error=error, ended_at=time.time(), owner=None, lease_expires_at=None)
+
+
+def contract_payload(type_: str, payload: dict[str, Any], timestamp: str, mode: str
+                     ) -> dict[str, Any]:
+    """``payload`` with the ``harness.execution`` fields it lacks: the event's time under the
+    contract's name, the run's ``mode``, a step's ``stepKey``, a failure's ``reason``."""
+    out = dict(payload)
+    out.setdefault(TIMESTAMP_FIELD[type_], timestamp)
+    if type_ in (EventType.RUN_STARTED, EventType.STEP_STARTED):
+        out.setdefault("mode", mode)
+    if type_ == EventType.STEP_STARTED:
+        out.setdefault("stepKey", out.get("name") or out.get("stepId"))
+    if type_ == EventType.RUN_FAILED and "reason" not in out:
+        error = out.get("error") or {}
+        out["reason"] = error.get("message") or error.get("code") or "failed"
+    return out
+
+
+async def evidence_count(store: Any, run_id: str) -> int:
+    """What ``evidenceCount`` counts: the run's tool-call receipts and recorded artifacts."""
+    return len(await store.ledger(run_id)) + len(await store.list_artifacts(run_id))
 
 
 async def _direct_tool_call(ctx: RunContext) -> AsyncIterator[BackendEvent]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Mapping
@@ -19,6 +20,7 @@ from typing import Any, Literal
 from stable_harness.backends.contract import BackendAdapter, close_adapter
 from stable_harness.errors import (
     ConflictError,
+    InvalidRequestError,
     NotFoundError,
     StableHarnessError,
     ToolCallRefusedError,
@@ -41,6 +43,7 @@ from stable_harness.runtime.admission import (
     check_parent,
     check_request_values,
     resolve_agent,
+    resolve_workflow,
     validate_request,
 )
 from stable_harness.runtime.assembly import make_adapter, make_sinks, make_store
@@ -81,6 +84,8 @@ class Runtime:
         self.writer = EventWriter(self.store, self.publish, owner=self.owner,
                                   lease_lost=lambda lost: stop_lost_runs(self, lost))
         self.sync_tools = SyncToolThreads(self.spec.sync_tool_threads)
+        # protocol surfaces serving this runtime, by name (filled by `serve_surfaces`)
+        self.serving: dict[str, dict[str, Any]] = {}
         self.executor = Executor(self)
         self._tasks: dict[str, tuple[asyncio.Task[None], ActiveRun]] = {}
         self._adapters: dict[str, BackendAdapter] = {}
@@ -148,11 +153,14 @@ class Runtime:
         original run. Raises :class:`StableHarnessError` subclasses for bad input, with nothing
         stored."""
         if not isinstance(request, RunRequest):
-            request = RunRequest(request, **fields)
+            request = _request(request, fields)
         self._check_open()
         check_request_values(request)
         request = self.redactor.request(request)  # request data is stored: never a secret
-        agent = resolve_agent(self.workspace, request.agent)
+        agent = resolve_workflow(self.workspace, request) if request.workflow is not None \
+            else resolve_agent(self.workspace, request.agent)
+        if request.workflow is not None and request.workflow not in self.workspace.workflows:
+            request = dataclasses.replace(request, agent=agent, workflow=None)
         validate_request(self.workspace, request, agent)
         if request.tool_call is not None:  # refused before anything is stored
             try:
@@ -198,7 +206,7 @@ class Runtime:
             fingerprint=request.fingerprint(agent) if request.idempotency_key else None,
             timeout_seconds=request.timeout_seconds, last_seq=1,
             parent_run_id=request.parent_run_id, memory=request.memory,
-            owner=None if queue else self.owner,
+            workflow=request.workflow, owner=None if queue else self.owner,
             lease_expires_at=None if queue else now + self.spec.lease_seconds,
         )
         event = Event(run.id, 1, EventType.RUN_QUEUED, session_id, now_iso(), {
@@ -263,7 +271,9 @@ class Runtime:
 
     def settings_for(self, run: Run) -> RunSettings:
         """Timeout and retry policy of ``run``."""
-        agent = self.workspace.agents[run.agent].doc.spec
+        entry = self.workspace.agent_entry(run.agent)
+        assert entry is not None, run.agent  # admitted runs name an agent or a workflow
+        agent = entry.doc.spec
         return RunSettings.resolve(self.spec, agent, run.timeout_seconds)
 
     def adapter(self, agent: str) -> BackendAdapter:
@@ -287,7 +297,10 @@ class Runtime:
                                      else resolve_agent(self.workspace, agent))
 
     def _can_resume(self, agent: str) -> bool:
-        spec = self.workspace.agents.get(agent)
+        try:
+            spec = self.workspace.agent_entry(agent)
+        except StableHarnessError:  # a workflow no backend dispatches any more
+            return False
         if spec is None:
             return False
         record = self.workspace.plugins.registry(Slot.BACKEND).get(spec.doc.spec.backend).record
@@ -306,6 +319,26 @@ class Runtime:
             raise NotFoundError(f"no run '{run_id}'")
         return run
 
+    async def harness_run(self, run_id: str) -> dict[str, Any]:
+        """The run as the contract's ``HarnessRun``: the stored run with ``mode``, ``target``,
+        ``steps`` (derived from its events) and ``evidenceCount``."""
+        from stable_harness.runs.steps import action_class, harness_steps
+        from stable_harness.runtime.execution import evidence_count
+
+        run = await self.get_run(run_id)
+        tools = self.workspace.tools
+
+        def tool_class(name: str) -> str:
+            entry = tools.get(name)
+            return action_class(entry.doc.spec.tags) if entry is not None else "unknown"
+
+        events = await self.store.read_events(run.id)
+        target = run.workflow or (run.tool_call.name if run.tool_call else run.agent)
+        return {**run.to_dict(),
+                "target": {"targetId": target, "kind": run.mode, "agent": run.agent},
+                "steps": harness_steps(run.id, run.mode, events, tool_class),
+                "evidenceCount": await evidence_count(self.store, run.id)}
+
     async def list_runs(self, *, session_id: str | None = None,
                         status: RunStatus | str | None = None, limit: int = 100) -> list[Run]:
         """Runs, newest first (a session's runs oldest first)."""
@@ -322,6 +355,13 @@ class Runtime:
     async def list_sessions(self, limit: int = 100) -> list[Session]:
         """Sessions, most recently active first."""
         return await self.store.list_sessions(limit)
+
+    async def get_approval(self, approval_id: str) -> Approval:
+        """One approval, or :class:`NotFoundError`."""
+        approval = await self.store.get_approval(approval_id)
+        if approval is None:
+            raise NotFoundError(f"no approval '{approval_id}'")
+        return approval
 
     async def list_approvals(self, *, run_id: str | None = None, status: str | None = None
                              ) -> list[Approval]:
@@ -509,3 +549,19 @@ def _stops(status: RunStatus, until: Until) -> bool:
 def _winding_down(active: ActiveRun) -> bool:
     """The activation has parked or finished and only cleans up."""
     return active.run.status is RunStatus.WAITING_APPROVAL or active.run.status.terminal
+
+
+def _request(value: Any, fields: dict[str, Any]) -> RunRequest:
+    """``RunRequest`` from ``start(input, **fields)`` or ``start(input=..., **fields)``."""
+    if "input" in fields:
+        if value is not None:
+            raise InvalidRequestError("the input is given twice: positionally and as input=",
+                                      field="input")
+        value = fields.pop("input")
+    known = {f.name for f in dataclasses.fields(RunRequest)}
+    unknown = sorted(set(fields) - known)
+    if unknown:
+        raise InvalidRequestError(
+            f"unknown request field{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(known))})", field=unknown[0])
+    return RunRequest(value, **fields)

@@ -197,11 +197,13 @@ class ToolRunner:
             parent = await active.emit(EventType.TOOL_STARTED, {
                 "runId": active.run.id, "callId": key, "tool": tool.name,
                 "arguments": arguments}, ordinal=ordinal_started)
-        if not tool.idempotent:  # the intent must be durable before an effect can happen
-            await active.writer.sync()
-        crash_point("tool-intent-recorded", tool.name)
         ordinal_done = ctx.next_ordinal()
         try:
+            # a cancel may land while the intent is being made durable, after it is visible:
+            # the call is then abandoned like one cancelled mid-flight, never left `started`
+            if not tool.idempotent:  # the intent must be durable before an effect can happen
+                await active.writer.sync()
+            crash_point("tool-intent-recorded", tool.name)
             result = await _invoke(tool, arguments, active.runtime.sync_tools)
         except asyncio.CancelledError:
             # the run is being cancelled: stop waiting now, and say that the outcome of the

@@ -69,7 +69,9 @@ def plan_bindings(ws: Workspace, overrides: Overrides = Overrides()) -> list[Sur
         raise BindError("no protocol surface is enabled: install one (e.g. "
                         "`pip install stable-harness-http`) or enable it under Runtime "
                         "spec.protocols")
-    ports = _port_overrides(overrides.ports, sorted(surfaces))
+    bare = [n for n, (record, _) in surfaces.items() if record.takes_bare_port]
+    ports = _port_overrides(overrides.ports, sorted(surfaces), bare[0] if len(bare) == 1
+                            else None)
     bindings = []
     for name, (record, spec) in surfaces.items():
         port = ports.get(name, spec.port if spec.port is not None else record.default_port)
@@ -77,7 +79,8 @@ def plan_bindings(ws: Workspace, overrides: Overrides = Overrides()) -> list[Sur
             raise BindError(f"protocol '{name}' has no default port; set "
                             f"spec.protocols.{name}.port or pass --port {name}=PORT")
         token = overrides.api_key or _token(spec.bearer_token)
-        config = record.config_class().model_validate(resolve_secrets(spec.config))
+        config = record.config_class().model_validate(resolve_secrets(_config(name, spec,
+                                                                              record)))
         binding = SurfaceBinding(name, overrides.host or spec.host, port, token, config)
         _check_exposure(binding)
         bindings.append(binding)
@@ -85,21 +88,37 @@ def plan_bindings(ws: Workspace, overrides: Overrides = Overrides()) -> list[Sur
     return bindings
 
 
+def _config(name: str, spec: ProtocolSpec, record: SurfaceRecord) -> dict[str, object]:
+    """The surface's config, with the protocol-level ``exposeAgents`` folded in."""
+    config = dict(spec.config)
+    if spec.expose_agents is None:
+        return config
+    if "expose_agents" not in record.config_class().model_fields:
+        raise BindError(f"protocol '{name}' cannot limit the agents it serves: remove "
+                        f"spec.protocols.{name}.exposeAgents")
+    if config.get("exposeAgents", spec.expose_agents) != spec.expose_agents:
+        raise BindError(f"spec.protocols.{name}: exposeAgents is given twice, differently "
+                        "(at the protocol and in its config); keep one")
+    config["exposeAgents"] = spec.expose_agents
+    return config
+
+
 def _token(value: str | None) -> str | None:
     resolved = resolve_secrets(value) if value else None
     return resolved or None  # `${env:KEY:-}` left empty means "no token"
 
 
-def _port_overrides(values: Sequence[str], names: list[str]) -> dict[str, int]:
+def _port_overrides(values: Sequence[str], names: list[str], bare: str | None
+                    ) -> dict[str, int]:
     out: dict[str, int] = {}
     for value in values:
         name, sep, number = value.rpartition("=")
         if not sep:
-            if len(names) != 1:
+            if len(names) != 1 and bare is None:
                 raise BindError(
                     f"--port {value}: several surfaces are enabled ({', '.join(names)}); "
                     f"say which, e.g. --port {names[0]}={value}")
-            name = names[0]
+            name = names[0] if len(names) == 1 else bare  # type: ignore[assignment]
         if name not in names:
             raise BindError(f"--port {value}: no enabled surface '{name}' "
                             f"(enabled: {', '.join(names)})")

@@ -35,7 +35,13 @@ async def serve_surfaces(runtime: Runtime, bindings: list[SurfaceBinding], *,
     """Serve every binding until ``stop`` is set or one surface fails (then the others stop
     too and the failure is raised)."""
     surfaces = [(b, make_surface(runtime, b)) for b in bindings]
-    tasks = [asyncio.create_task(s.serve(runtime, b, ready=_announce(ready, b), stop=stop),
+
+    def announce(binding: SurfaceBinding, url: str) -> None:
+        runtime.serving[binding.name] = {"url": url, "host": binding.host,
+                                         "auth": binding.bearer_token is not None}
+        ready(binding, url)
+
+    tasks = [asyncio.create_task(s.serve(runtime, b, ready=_announce(announce, b), stop=stop),
                                  name=f"surface-{b.name}") for b, s in surfaces]
     stopper = asyncio.create_task(stop.wait())
     try:
@@ -44,6 +50,8 @@ async def serve_surfaces(runtime: Runtime, bindings: list[SurfaceBinding], *,
         stop.set()
         results = await asyncio.gather(*tasks, return_exceptions=True)
         stopper.cancel()
+        for b in bindings:
+            runtime.serving.pop(b.name, None)
     for result in results:
         if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
             raise result

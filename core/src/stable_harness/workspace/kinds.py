@@ -93,6 +93,15 @@ class ProtocolSpec(Base):
     config: dict[str, Any] = Field(
         default_factory=dict, description="Surface-specific configuration."
     )
+    expose_agents: list[str] | None = Field(
+        None, description="Agents this surface serves (default: all); for surfaces whose "
+                          "config has `exposeAgents`, the same as setting it there.")
+    env: dict[str, str] = Field(
+        default_factory=dict,
+        description="Variables `start` sets for the process (shell variables win).")
+    env_file: str | None = Field(
+        None, description="A `.env` file (relative to the workspace) `start` reads for the "
+                          "process (shell variables win).")
 
 
 class RetrySpec(Base):
@@ -172,6 +181,10 @@ class RuntimeSpec(Base):
         default_factory=list,
         description="Environment variables whose values are secrets: redacted from events, "
                     "outputs, the ledger, exports and errors (as are `${secret:NAME}` values).")
+    env_file: str | None = Field(
+        ".env", description="Variables file (relative to the workspace) `start` reads before "
+                            "the workspace is interpolated; shell variables win. The default "
+                            "`.env` may be absent; `null` reads none.")
 
 
 class Edge(Base):
@@ -305,11 +318,17 @@ class WorkflowNode(Base):
 
 
 class WorkflowSpec(Base):
-    """Explicit graph inventory for inspection and migration (optional)."""
+    """An explicit graph of inventory nodes: listed, drawn and planned as inventory; run
+    (`workflow: {id}` in a request) only by a graph-capable backend that compiles it."""
 
+    description: str = Field("", description="What the workflow does.")
     entry: str = Field(description="Id of the first node.")
     nodes: list[WorkflowNode] = Field(min_length=1, description="Nodes.")
     edges: list[Edge] = Field(default_factory=list, description="Edges between node ids.")
+    backend: str | None = Field(
+        None, description="Backend that dispatches it (one that opts in, e.g. `langgraph`); "
+                          "default: the only loaded backend that does.")
+    system_prompt: str = Field("", description="System prompt of its model nodes.")
 
 
 class Envelope(Base):

@@ -31,12 +31,19 @@ from stable_harness.workspace.yaml_source import SourceDocument, read_file
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
+SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules", "site-packages"})
+
+
 def workspace_files(root: FsPath) -> list[FsPath]:
-    """Every ``*.yaml`` / ``*.yml`` under ``root``, skipping hidden folders (state, VCS, venvs)."""
+    """Every ``*.yaml`` / ``*.yml`` under ``root``, never descending into hidden folders (state,
+    VCS), virtualenvs (a ``pyvenv.cfg`` inside), ``node_modules`` or ``__pycache__``."""
     found: list[FsPath] = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__pycache__")))
-        found.extend(FsPath(dirpath) / f for f in filenames if f.endswith(YAML_SUFFIXES))
+        here = FsPath(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and d not in SKIPPED_FOLDERS
+                             and not (here / d / "pyvenv.cfg").exists())
+        found.extend(here / f for f in filenames if f.endswith(YAML_SUFFIXES))
     return sorted(found)
 
 
@@ -82,7 +89,12 @@ def type_document(source: SourceDocument, environ: Mapping[str, str]
     try:
         doc = model.model_validate(data)
     except ValidationError as exc:
-        return None, interpolation + to_diagnostics(exc, model, source, _subject(data))
+        # a value that failed to interpolate is reported once, by its cause, not again as
+        # the type error its unresolved text then makes
+        unresolved = {format_path(path) for path, _ in errors}
+        typed = [d for d in to_diagnostics(exc, model, source, _subject(data))
+                 if d.path not in unresolved]
+        return None, interpolation + typed
     return doc, interpolation
 
 
@@ -200,11 +212,12 @@ def load_workspace(
     """Load and validate the workspace at ``root``; raise :class:`WorkspaceError` listing every
     problem. ``environ`` defaults to ``os.environ``; ``installed`` to the discovered plugins;
     ``enable`` loads more plugins than the workspace selects (``start``'s default surfaces)."""
-    folder = FsPath(root)
+    given = FsPath(root)
     env = os.environ if environ is None else environ
-    if not folder.is_dir():
-        raise WorkspaceError([Diagnostic("not-a-workspace", f"{folder} is not a directory",
-                                         hint=f"create one with `stable-harness init {folder}`")])
+    if not given.is_dir():
+        raise WorkspaceError([Diagnostic("not-a-workspace", f"{given} is not a directory",
+                                         hint=f"create one with `stable-harness init {given}`")])
+    folder = given.resolve()  # once, absolutely: every path below is relative to it
     collected = collect_documents(folder, env)
     inventory, diags = collected.inventory, collected.diagnostics
     uses = plugin_selections(inventory)

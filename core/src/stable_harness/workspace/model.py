@@ -13,6 +13,7 @@ from stable_harness.workspace.kinds import (
     ModelDoc,
     RuntimeSpec,
     ToolDoc,
+    WorkflowDoc,
 )
 from stable_harness.workspace.yaml_source import SourceDocument
 
@@ -45,6 +46,7 @@ class Workspace:
     documents: dict[str, dict[str, Entry[Any]]]
     plugins: PluginHost
     warnings: list[str] = field(default_factory=list)
+    _compiled: dict[str, Entry[AgentDoc]] = field(default_factory=dict, repr=False)
 
     def of_kind(self, kind: str) -> dict[str, Entry[Any]]:
         """Documents of one kind, by name."""
@@ -67,6 +69,23 @@ class Workspace:
     @property
     def tools(self) -> dict[str, Entry[ToolDoc]]:
         return self.of_kind("Tool")
+
+    @property
+    def workflows(self) -> dict[str, Entry[WorkflowDoc]]:
+        return self.of_kind("Workflow")
+
+    def agent_entry(self, name: str) -> Entry[AgentDoc] | None:
+        """Agent ``name``; or Workflow ``name`` as the agent spec its dispatching backend
+        compiles (the ``agent`` of a workflow run); else None. A workflow no backend can
+        dispatch raises :class:`~stable_harness.errors.InvalidRequestError`."""
+        found = self.agents.get(name)
+        if found is not None or name not in self.workflows:
+            return found
+        if name not in self._compiled:
+            from stable_harness.workspace.workflows import as_agent
+
+            self._compiled[name] = as_agent(self, self.workflows[name])
+        return self._compiled[name]
 
     def counts(self) -> dict[str, int]:
         """Number of documents per kind."""

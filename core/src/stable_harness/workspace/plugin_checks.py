@@ -9,8 +9,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from stable_harness.errors import PluginError
+from stable_harness.plugins.catalogue import install_hint
 from stable_harness.plugins.manager import PluginHost
-from stable_harness.plugins.registry import install_hint
 from stable_harness.records import BackendRecord, Registered, Slot, Support, ToolRegistryRecord
 from stable_harness.workspace.diagnostics import Diagnostic, format_path
 from stable_harness.workspace.kinds import AgentDoc, AgentSpec, ToolDoc
@@ -31,7 +31,7 @@ def _at(entry: Entry[Any] | None, use_path: tuple[Any, ...], code: str, message:
 def _unknown(host: PluginHost, use: PluginUse, entry: Entry[Any] | None) -> Diagnostic:
     registry = host.registry(use.slot)
     state = host.report.state(use.name)
-    installed = ", ".join(registry.names()) or "none"
+    installed = ", ".join(sorted(set(registry.names()) | set(host.survey(use.slot)))) or "none"
     if state is not None and state.status == "failed":
         return _at(entry, use.name_path, "plugin-load-failed",
                    f"plugin '{use.name}' (from {state.plugin.distribution}) failed to load: "
@@ -47,8 +47,10 @@ def _unknown(host: PluginHost, use: PluginUse, entry: Entry[Any] | None) -> Diag
                    "which is not enabled",
                    f"add '{provider.name}' to Runtime spec.plugins.enable")
     close = difflib.get_close_matches(use.name, registry.names(), n=3, cutoff=0.6)
+    elsewhere = [(slot, found.plugin.distribution) for slot in Slot if slot is not use.slot
+                 for n, found in host.registry(slot).entries.items() if n == use.name]
     hint = ("did you mean " + " or ".join(f"'{c}'" for c in close) + "? otherwise, "
-            if close else "") + install_hint(use.name)
+            if close else "") + install_hint(Slot(use.slot), use.name, elsewhere)
     return _at(entry, use.name_path, "unknown-plugin",
                f"unknown {use.slot} '{use.name}' (installed: {installed})", hint)
 

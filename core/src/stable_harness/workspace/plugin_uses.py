@@ -16,6 +16,7 @@ from stable_harness.workspace.kinds import (
     RuntimeDoc,
     RuntimeSpec,
     ToolDoc,
+    WorkflowDoc,
 )
 
 
@@ -56,6 +57,9 @@ def plugin_uses(doc: Envelope) -> Iterator[PluginUse]:
     elif isinstance(doc, ModelDoc):
         yield PluginUse(Slot.MODEL_PROVIDER, doc.spec.provider, doc.spec.config,
                         ("spec", "provider"), ("spec", "config"))
+    elif isinstance(doc, WorkflowDoc) and doc.spec.backend is not None:
+        yield PluginUse(Slot.BACKEND, doc.spec.backend, {}, ("spec", "backend"),
+                        ("spec", "backend"))
     elif isinstance(doc, ToolDoc):
         yield PluginUse(Slot.TOOL_REGISTRY, doc.spec.registry, doc.spec.config,
                         ("spec", "registry"), ("spec", "config"))

@@ -127,6 +127,10 @@ def check_runtime(entry: Entry[Any], inv: Names) -> Iterator[Diagnostic]:
     for i, policy in enumerate(entry.doc.spec.policies):
         for j, tool in enumerate(policy.tools):
             yield from _ref(entry, ("spec", "policies", i, "tools", j), "Tool", tool, inv)
+    for name, protocol in entry.doc.spec.protocols.items():
+        for j, agent in enumerate(protocol.expose_agents or ()):
+            yield from _ref(entry, ("spec", "protocols", name, "exposeAgents", j), "Agent",
+                            agent, inv)
 
 
 def check_references(inv: Inventory, root: FsPath, invalid: Names) -> list[Diagnostic]:
@@ -139,6 +143,12 @@ def check_references(inv: Inventory, root: FsPath, invalid: Names) -> list[Diagn
         out.extend(check_agent(entry, names))
     for entry in inv.get("Workflow", {}).values():
         out.extend(check_workflow(entry, names))
+        if entry.doc.metadata.name in inv.get("Agent", {}):  # a request names either one
+            out.append(Diagnostic(
+                "duplicate-name", f"workflow '{entry.doc.metadata.name}' has the name of an "
+                "agent; a request's `workflow` could mean either", entry.source.file,
+                entry.source.line_of(("metadata", "name")), entry.subject, "metadata.name",
+                "rename one of them"))
     for entry in inv.get("Skill", {}).values():
         out.extend(check_skill(entry, root))
     return out

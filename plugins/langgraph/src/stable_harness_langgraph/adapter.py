@@ -31,9 +31,14 @@ class GraphAdapter:
     def __init__(self, options: GraphOptions, *, agent: AgentBinding) -> None:
         self.options = options
         self.agent = agent
-        base = agent.state_dir or agent.root / ".stable-harness"
-        path = Path(options.checkpoints) if options.checkpoints else base / "checkpoints.db"
-        self.checkpoints = Checkpoints(path if path.is_absolute() else agent.root / path)
+        # every path once, against the workspace root, absolutely: a relative root joined
+        # twice put checkpoints in `ws/ws/...` when the CLI ran with a relative `-w`
+        if options.checkpoints:
+            path = Path(options.checkpoints)
+            path = path if path.is_absolute() else agent.root / path
+        else:
+            path = (agent.state_dir or agent.root / ".stable-harness") / "checkpoints.db"
+        self.checkpoints = Checkpoints(path.resolve())
         self._graph: Any = None
 
     # -- what subclasses provide ------------------------------------------------------------

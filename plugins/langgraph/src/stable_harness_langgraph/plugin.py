@@ -16,6 +16,7 @@ CAPABILITIES = {
     "structured_output": Support.NATIVE,
     "custom_graph": Support.NATIVE,
     "graph_overlay": Support.NATIVE,
+    "workflows": Support.NATIVE,  # Workflow documents, compiled as an edges overlay
     "subagents": Support.WRAPPED,
     "skills": Support.UNSUPPORTED,
     "memory": Support.UNSUPPORTED,

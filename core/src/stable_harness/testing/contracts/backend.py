@@ -263,6 +263,28 @@ class BackendContract(ContractSuite):
         types = types_of(await contract_runtime.store.read_events(run.id))
         assert EventType.TOOL_COMPLETED not in types
 
+    async def test_events_and_results_follow_the_execution_contract(
+            self, contract_runtime: Runtime) -> None:
+        """Every event bearing a ``harness.execution`` name carries the contract's payload
+        fields, and ``harness.run.get`` returns ``{run}`` with its steps.
+
+        Fix: emit run and step events through ``RunContext`` (the runtime adds the contract's
+        timestamps and ``mode``); give ``StepStarted`` a ``name`` (its ``stepKey``)."""
+        from stable_harness.testing.conformance import event_problems, operation_problems
+
+        done = await contract_runtime.run("ok", agent="contract-plain", timeout=60)
+        parked = await contract_runtime.run("ask", agent="contract-approval", timeout=60)
+        [approval] = await contract_runtime.list_approvals(run_id=parked.id)
+        await contract_runtime.resolve_approval(approval.id, "approve")
+        await contract_runtime.wait(parked.id, timeout=60)
+        problems = []
+        for run in (done, parked):
+            problems += event_problems(await contract_runtime.store.read_events(run.id))
+            got = {"run": await contract_runtime.harness_run(run.id)}
+            problems += operation_problems("harness.run.get", got)
+            assert got["run"]["steps"], "no steps derived from the run's events"
+        assert problems == []
+
     def test_declared_capabilities_match_the_contract(self, contract_runtime: Runtime) -> None:
         """What this suite exercised must be declared supported (``native`` or ``wrapped``).
 

@@ -17,16 +17,13 @@ def to_run_request(body: RunRequestIn, idempotency_key: str | None,
         raise InvalidRequestError("requestId and the Idempotency-Key header differ; send one "
                                   "of them (or the same value)", field="requestId")
     workflow = body.workflow.id if isinstance(body.workflow, WorkflowIn) else body.workflow
-    if workflow and body.agentId and workflow != body.agentId:
-        raise InvalidRequestError(f"workflow '{workflow}' and agentId '{body.agentId}' "
-                                  "disagree; name the agent once", field="workflow")
     call = None if body.toolCall is None else ToolCallRequest(body.toolCall.name,
                                                               body.toolCall.arguments)
     metadata = dict(body.metadata)
     metadata.setdefault("protocol", protocol)
-    return RunRequest(body.input, body.agentId or workflow, body.sessionId, metadata, key,
+    return RunRequest(body.input, body.agentId, body.sessionId, metadata, key,
                       call, body.timeoutSeconds, parent_run_id=body.parentRunId,
-                      memory=body.memory)
+                      memory=body.memory, workflow=workflow)
 
 
 MAX_CURSOR = 2 ** 63 - 1  # a SQLite INTEGER; a larger cursor cannot name an event

@@ -15,6 +15,7 @@ from stable_harness_http.native.schemas import (
     CancelIn,
     CancelOut,
     GetIn,
+    HarnessRunResult,
     RequestDetail,
     RunList,
     RunOut,
@@ -88,13 +89,13 @@ async def cancel_run(ctx: Context, run_id: str, body: CancelBody | None = None
     return await ctx.runtime.cancel(run_id, reason=reason)
 
 
-@router.post("/operations/harness.run.start", response_model=RunOut, status_code=202,
-             tags=["harness.execution"], operation_id="harness.run.start")
+@router.post("/operations/harness.run.start", response_model=HarnessRunResult,
+             status_code=202, tags=["harness.execution"], operation_id="harness.run.start")
 async def op_start(ctx: Context, body: RunRequestIn, response: Response,
                    idempotency_key: IdempotencyKey = None) -> dict[str, object]:
-    """``harness.run.start``: start a harness run."""
+    """``harness.run.start``: start a harness run; ``{run}`` as a ``HarnessRun``."""
     run = await _start(ctx, body, idempotency_key, "none", 1.0, response)
-    return run.to_dict()
+    return {"run": await ctx.runtime.harness_run(run.id)}
 
 
 @router.post("/operations/harness.run.cancel", response_model=CancelOut,
@@ -105,9 +106,9 @@ async def op_cancel(ctx: Context, body: CancelIn) -> dict[str, object]:
     return await ctx.runtime.cancel(body.runId, reason=body.reason)
 
 
-@router.post("/operations/harness.run.get", response_model=RunOut,
+@router.post("/operations/harness.run.get", response_model=HarnessRunResult,
              tags=["harness.execution"], operation_id="harness.run.get")
 async def op_get(ctx: Context, body: GetIn) -> dict[str, object]:
-    """``harness.run.get``: read one harness run."""
-    return (await ctx.runtime.get_run(body.runId)).to_dict()
+    """``harness.run.get``: read one harness run; ``{run}`` with its ``steps``."""
+    return {"run": await ctx.runtime.harness_run(body.runId)}
 

@@ -73,6 +73,39 @@ class RunOut(BaseModel):
     lastSeq: int
     parentRunId: str | None = None
     memory: dict[str, Any] | None = None
+    mode: Literal["agent", "tool", "workflow"] = "agent"
+    workflow: str | None = None
+
+
+class HarnessStepOut(BaseModel):
+    """A step of a run (the contract's ``HarnessStep``)."""
+
+    stepId: str
+    stepKey: str
+    runId: str
+    mode: str
+    actionClass: str
+    verdict: Literal["autonomous", "assist", "blocked"]
+    requiresApproval: bool
+    status: Literal["pending", "running", "completed", "blocked", "failed"]
+    summary: str | None = None
+    startedAt: str | None = None
+    completedAt: str | None = None
+    metadata: dict[str, Any] | None = None
+
+
+class HarnessRunOut(RunOut):
+    """A run as the contract's ``HarnessRun``: the run with its target, steps and evidence."""
+
+    target: dict[str, Any]
+    steps: list[HarnessStepOut]
+    evidenceCount: int
+
+
+class HarnessRunResult(BaseModel):
+    """``harness.run.start`` and ``harness.run.get`` output: ``{run}``."""
+
+    run: HarnessRunOut
 
 
 class RunList(BaseModel):
@@ -161,19 +194,27 @@ class SessionList(BaseModel):
 
 
 class WorkflowOut(BaseModel):
-    """A workflow: an agent's graph as its backend builds it."""
+    """A workflow: an agent's graph as its backend builds it (``kind: agent``), or a
+    ``Workflow`` document of the inventory (``kind: workflow``)."""
 
     workflowId: str
+    kind: Literal["agent", "workflow"] = "agent"
     description: str | None = None
-    backend: str
+    backend: str | None = None
     model: str | None = None
-    tools: list[str]
-    subagents: list[str]
-    capabilities: dict[str, str]
+    tools: list[str] = Field(default_factory=list)
+    subagents: list[str] = Field(default_factory=list)
+    capabilities: dict[str, str] = Field(default_factory=dict)
+    entry: str | None = None
+    nodes: list[dict[str, str]] | None = None
+    edges: list[dict[str, str]] | None = None
+    dispatchedBy: list[str] | None = Field(
+        None, description="Backends able to run this Workflow document (empty: listed, drawn "
+                          "and planned only).")
 
 
 class WorkflowList(BaseModel):
-    """Workflows (one per agent)."""
+    """Workflows: one per agent, then the Workflow documents."""
 
     workflows: list[WorkflowOut]
 

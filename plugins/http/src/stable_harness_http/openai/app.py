@@ -20,6 +20,7 @@ from stable_harness_http.openai.completions import (
     extension,
     gather,
     new_completion,
+    pending_calls,
     run_error,
     start_completion,
     stream,
@@ -70,25 +71,26 @@ async def chat_completions(ctx: Context, body: ChatCompletionRequest, request: R
     Server-Sent Events, then ``data: [DONE]``. The session header (``sessionHeader``,
     default ``X-Stable-Harness-Session``) or ``user`` continues a session."""
     session = request.headers.get(ctx.binding.config.session_header)
-    run = await start_completion(ctx.runtime, ctx.binding, body, session)
-    completion = new_completion(run, body.model)
+    run, after = await start_completion(ctx.runtime, ctx.binding, body, session)
+    completion = new_completion(run, body.model, after)
     headers = {"X-Stable-Harness-Run": run.id, "X-Stable-Harness-Session": run.session_id}
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
-        chunks = stream(ctx.runtime, ctx.binding, run, completion, include_usage, ctx.stopping)
+        chunks = stream(ctx.runtime, ctx.binding, run, completion, include_usage, ctx.stopping,
+                        after)
         return StreamingResponse(
             with_keepalive(chunks, every=ctx.binding.config.keepalive_seconds,
                            stop=ctx.stopping),
             media_type="text/event-stream", headers={**SSE_HEADERS, **headers})
-    final = await gather(ctx.runtime, run, completion)
+    final = await gather(ctx.runtime, run, completion, after)
     if str(final.status) not in ("completed", "waiting_approval"):
         status, error = run_error(final)
         # a failed run is an answer, not a glitch: tell OpenAI clients not to retry it
         return JSONResponse(error, status_code=status,
                             headers={**headers, "x-should-retry": "false"})
-    approvals = [a.id for a in await ctx.runtime.list_approvals(run_id=run.id,
-                                                                status="pending")]
-    return JSONResponse(completion.message(extension(final, approvals)), headers=headers)
+    calls = await pending_calls(ctx.runtime, final)
+    return JSONResponse(completion.message(extension(final, [c["id"] for c in calls]), calls),
+                        headers=headers)
 
 
 def build_openai_app(runtime: Runtime, binding: SurfaceBinding,

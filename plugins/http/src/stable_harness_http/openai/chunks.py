@@ -48,14 +48,48 @@ class Completion:
         return {"id": self.id, "object": "chat.completion.chunk", "created": self.created,
                 "model": self.model, "choices": [], "usage": self.usage.to_dict()}
 
-    def message(self, extension: dict[str, Any]) -> dict[str, Any]:
-        """The ``chat.completion`` object."""
+    def message(self, extension: dict[str, Any],
+                approvals: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The ``chat.completion`` object; a run waiting for ``approvals`` answers them as
+        tool calls with ``finish_reason: "tool_calls"`` (see :func:`approval_call`)."""
+        message: dict[str, Any] = {"role": "assistant", "content": "".join(self.text),
+                                   "refusal": None}
+        if approvals:
+            message["content"] = (message["content"] + "\n\n" if message["content"] else "") \
+                + approval_notice(approvals)
+            message["tool_calls"] = approvals
         return {"id": self.id, "object": "chat.completion", "created": self.created,
                 "model": self.model,
-                "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
-                             "message": {"role": "assistant", "content": "".join(self.text),
-                                         "refusal": None}}],
+                "choices": [{"index": 0, "finish_reason": "tool_calls" if approvals else "stop",
+                             "logprobs": None, "message": message}],
                 "usage": self.usage.to_dict(), "stable_harness": extension}
+
+
+#: The tool-call name a pending approval is presented under.
+APPROVAL_TOOL = "stable_harness_approval"
+DECISION_HELP = ('answer with a `tool` message whose `tool_call_id` is the approval id and '
+                 'whose content is {"decision": "approve" | "reject" | "edit", "message"?: '
+                 'text, "arguments"?: object (for edit)}')
+
+
+def approval_call(approval: Any) -> dict[str, Any]:
+    """A pending approval as an OpenAI tool call: the client decides by answering it."""
+    return {"id": approval.id, "type": "function", "function": {
+        "name": APPROVAL_TOOL, "arguments": json.dumps({
+            "approvalId": approval.id, "runId": approval.run_id, "reason": approval.reason,
+            "action": approval.action, "decisions": ["approve", "reject", "edit"]},
+            default=str)}}
+
+
+def approval_notice(calls: list[dict[str, Any]]) -> str:
+    """The text that says the run waits, and how to decide."""
+    lines = []
+    for call in calls:
+        args = json.loads(call["function"]["arguments"])
+        lines.append(f"Waiting for approval {args['approvalId']} ({args['reason']}): "
+                     f"{json.dumps(args['action'], default=str)}")
+    return "\n".join(lines) + f"\nTo decide, {DECISION_HELP}; or POST " \
+        "/approvals/{id} on the native API."
 
 
 TOOL_EVENTS = {EventType.TOOL_STARTED: "started", EventType.TOOL_COMPLETED: "completed",

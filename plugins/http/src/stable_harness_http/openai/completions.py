@@ -17,9 +17,12 @@ from stable_harness.surfaces import SurfaceBinding
 from stable_harness_http.errors import openai_error
 from stable_harness_http.openai.chunks import (
     Completion,
+    approval_call,
+    approval_notice,
     narration,
     tool_progress,
 )
+from stable_harness_http.openai.decisions import decide
 from stable_harness_http.openai.messages import flatten, new_turn
 from stable_harness_http.openai.schemas import ChatCompletionRequest
 from stable_harness_http.sse import frame
@@ -38,28 +41,42 @@ def exposed_agents(runtime: Runtime, binding: SurfaceBinding) -> list[str]:
 
 
 async def start_completion(runtime: Runtime, binding: SurfaceBinding,
-                           body: ChatCompletionRequest, session: str | None) -> Run:
-    """Validate the request and start its run (nothing is stored when it is refused)."""
+                           body: ChatCompletionRequest, session: str | None
+                           ) -> tuple[Run, int]:
+    """Validate the request and start its run (nothing is stored when it is refused), or,
+    when the turn answers pending approvals, decide them; return the run and the cursor
+    after which its events answer this request."""
     if body.model not in exposed_agents(runtime, binding):
         raise NotFoundError(f"the model '{body.model}' does not exist (models are this "
                             f"workspace's agents: {', '.join(exposed_agents(runtime, binding))})",
                             field="model")
     session = session or body.user
+    decided = await decide(runtime, body, session)
+    if decided is not None:
+        return decided
     messages = new_turn(body.messages) if session else body.messages
     request = RunRequest(flatten(messages), body.model, session, {"protocol": PROTOCOL})
     try:
-        return await runtime.start(request)
+        return await runtime.start(request), 0
     except InvalidRequestError as exc:
         if exc.field == "sessionId":  # name the field the client sent
             exc.field = "user" if session == body.user else binding.config.session_header
         raise
 
 
-async def gather(runtime: Runtime, run: Run, completion: Completion) -> Run:
+async def gather(runtime: Runtime, run: Run, completion: Completion, after: int = 0) -> Run:
     """Follow the run until it settles, collecting its text and usage."""
-    async for event in runtime.events(run.id, until="settled"):
+    async for event in runtime.events(run.id, after, until="settled"):
         _collect(event, completion)
     return await runtime.get_run(run.id)
+
+
+async def pending_calls(runtime: Runtime, run: Run) -> list[dict[str, Any]]:
+    """The run's pending approvals as tool calls (empty unless it waits for one)."""
+    if str(run.status) != "waiting_approval":
+        return []
+    return [approval_call(a) for a in await runtime.list_approvals(run_id=run.id,
+                                                                  status="pending")]
 
 
 def _collect(event: Event, completion: Completion) -> None:
@@ -69,9 +86,11 @@ def _collect(event: Event, completion: Completion) -> None:
         completion.usage.add(event)
 
 
-def new_completion(run: Run, model: str) -> Completion:
-    """The completion object of ``run`` (its id derives from the run id)."""
-    return Completion(f"chatcmpl-{run.id}", model, int(time.time()))
+def new_completion(run: Run, model: str, after: int = 0) -> Completion:
+    """The completion object of ``run`` (its id derives from the run id, and from the cursor
+    when it answers a decision on a run that answered before)."""
+    suffix = f"-{after}" if after else ""
+    return Completion(f"chatcmpl-{run.id}{suffix}", model, int(time.time()))
 
 
 def extension(run: Run, approvals: list[str] | None = None) -> dict[str, Any]:
@@ -93,20 +112,28 @@ def run_error(run: Run) -> tuple[int, dict[str, Any]]:
 
 
 async def stream(runtime: Runtime, binding: SurfaceBinding, run: Run, completion: Completion,
-                 include_usage: bool, stopping: asyncio.Event) -> AsyncIterator[bytes]:
+                 include_usage: bool, stopping: asyncio.Event, after: int = 0
+                 ) -> AsyncIterator[bytes]:
     """The SSE body: chunks, progress events, the usage chunk, then ``[DONE]``. A client
     that leaves before the end cancels the run when ``cancelOnDisconnect`` is on (a server
     shutting down leaves it for recovery instead)."""
     finished = False
     try:
         yield frame(completion.chunk({"role": "assistant", "content": ""}))
-        async for event in runtime.events(run.id, until="settled"):
+        async for event in runtime.events(run.id, after, until="settled"):
             for chunk in _frames(event, completion, binding):
                 yield chunk
             if event.type in ENDS:
                 break
         final = await runtime.get_run(run.id)
-        if str(final.status) in ("completed", "waiting_approval"):
+        calls = await pending_calls(runtime, final)
+        if calls:  # the approvals as tool calls, then the finish reason that says so
+            yield frame(completion.chunk({"content": "\n\n" + approval_notice(calls)}))
+            yield frame(completion.chunk({"tool_calls": [
+                {"index": i, **call} for i, call in enumerate(calls)]}))
+            yield frame(completion.chunk({}, "tool_calls", stable_harness=extension(
+                final, [c["id"] for c in calls])))
+        elif str(final.status) == "completed":
             yield frame(completion.chunk({}, "stop", stable_harness=extension(final)))
         else:
             yield frame(run_error(final)[1])

@@ -20,4 +20,5 @@ def stable_harness_register_surfaces() -> Sequence[SurfaceRecord]:
         config_model="stable_harness_http.config:OpenAIConfig",
         default_port=DEFAULT_PORT,
         enabled_by_default=True,
+        takes_bare_port=True,
     )]

@@ -16,6 +16,7 @@ class ChatMessage(BaseModel):
     role: Literal["system", "developer", "user", "assistant", "tool", "function"]
     content: str | list[dict[str, Any]] | None = None
     name: str | None = None
+    tool_call_id: str | None = Field(None, max_length=256)
 
 
 class StreamOptions(BaseModel):

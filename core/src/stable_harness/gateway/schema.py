@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from stable_harness.gateway.notes import GatewayNote
+
+
+def _validator_class() -> Any:
+    """jsonschema's Draft 2020-12 validator, imported on the first compiled schema: commands
+    that never check a tool call (``cancel``, ``inspect``) do not pay its ~0.2 s import."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator
 
 
 class CompiledSchema:
@@ -21,9 +27,10 @@ class CompiledSchema:
     __slots__ = ("_derefs", "_subs", "schema", "validator")
 
     def __init__(self, schema: dict[str, Any]) -> None:
-        Draft202012Validator.check_schema(schema)
+        validator = _validator_class()
+        validator.check_schema(schema)
         self.schema = schema
-        self.validator: Any = Draft202012Validator(schema)  # jsonschema is untyped
+        self.validator: Any = validator(schema)  # jsonschema is untyped
         self._subs: dict[int, tuple[dict[str, Any], Any]] = {}
         self._derefs: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
 
@@ -55,8 +62,10 @@ class CompiledSchema:
         ``$ref``s resolve against this schema's definitions)."""
         held = self._subs.get(id(branch))
         if held is None:
-            defs = {k: self.schema[k] for k in ("$defs", "definitions") if k in self.schema}
-            held = self._subs[id(branch)] = (branch, Draft202012Validator({**defs, **branch}))
+            defs: dict[str, Any] = {k: self.schema[k] for k in ("$defs", "definitions")
+                                    if k in self.schema}
+            sub = {**defs, **branch}
+            held = self._subs[id(branch)] = (branch, _validator_class()(sub))
         return bool(held[1].is_valid(value))
 
     def problems(self, value: Any) -> list[GatewayNote]:

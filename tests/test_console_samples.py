@@ -44,13 +44,16 @@ def pattern(expected: list[str]) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
+SAMPLES = samples()
+
+
 def test_every_sample_is_found() -> None:
-    found = {where.split(":")[0] for where, _ in samples()}
+    found = {where.split(":")[0] for where, _ in SAMPLES}
     assert {"cli.md", "gateway.md"} <= found
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("where", "steps"), samples(), ids=[w for w, _ in samples()])
+@pytest.mark.parametrize(("where", "steps"), SAMPLES, ids=[w for w, _ in SAMPLES])
 def test_console_sample_matches_the_cli(where: str, steps, tmp_path: Path) -> None:
     if not steps[0][0].startswith("stable-harness init"):
         steps = [("stable-harness init demo", None), *steps]

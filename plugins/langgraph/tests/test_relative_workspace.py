@@ -17,10 +17,10 @@ pytestmark = pytest.mark.slow
 
 
 def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    effects_log = (cwd if cwd.name != "ws" else cwd.parent) / "effects.log"  # beside ws/
     return subprocess.run([sys.executable, "-m", "stable_harness", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "LG_EFFECTS": str(cwd.parent / "effects.log")
-                               if cwd.name == "ws" else str(cwd / "effects.log")})
+                          env={**os.environ, "LG_EFFECTS": str(effects_log)})
 
 
 def test_approved_from_the_parent_folder_the_run_resumes(ws: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
@@ -43,7 +44,7 @@ class CliState:
             fail(no_workspace_message(Path.cwd()))
         return found
 
-    @property
+    @cached_property  # found once per command: the walk up reads files
     def workspace_or_none(self) -> Path | None:
         """The workspace folder, or None when no ``-w`` was given and none is found."""
         from stable_harness.cli.workspace_arg import find_workspace

@@ -3,7 +3,9 @@ refused here has changed nothing in the store."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from typing import Any
 
 from stable_harness.errors import InvalidRequestError, NotFoundError
 from stable_harness.runs.limits import value_problem
@@ -98,17 +100,34 @@ def check_tool_allowed(workspace: Workspace, agent: str, name: str) -> None:
             f"{', '.join(allowed) or 'none'}){'; ' + hint if hint else ''}"})
 
 
-def resolve_workflow(workspace: Workspace, request: RunRequest) -> str:
-    """The run's agent for a request dispatching ``request.workflow``: the Workflow document
-    itself (compiled by its backend); :class:`InvalidRequestError` when none can dispatch it."""
+def request_from(value: Any, fields: dict[str, Any]) -> RunRequest:
+    """``RunRequest`` from ``start(input, **fields)`` or ``start(input=..., **fields)``."""
+    if "input" in fields:
+        if value is not None:
+            raise InvalidRequestError("the input is given twice: positionally and as input=",
+                                      field="input")
+        value = fields.pop("input")
+    known = {f.name for f in dataclasses.fields(RunRequest)}
+    unknown = sorted(set(fields) - known)
+    if unknown:
+        raise InvalidRequestError(
+            f"unknown request field{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(known))})", field=unknown[0])
+    return RunRequest(value, **fields)
+
+
+def resolve_target(workspace: Workspace, request: RunRequest) -> tuple[RunRequest, str]:
+    """The request as it will be stored, and the run's agent: the named (or default) agent;
+    for ``workflow``, the Workflow document itself (compiled by the backend that dispatches
+    it), or, when it names an agent, that agent's own graph (the native API's shorthand)."""
     name = request.workflow
-    assert name is not None
+    if name is None:
+        return request, resolve_agent(workspace, request.agent)
     if name in workspace.agents and name not in workspace.workflows:
-        # an agent named as the workflow: its own graph (the native API's older shorthand)
         if request.agent not in (None, name):
             raise InvalidRequestError(f"workflow '{name}' and agentId '{request.agent}' "
                                       "disagree; name the agent once", field="workflow")
-        return name
+        return dataclasses.replace(request, agent=name, workflow=None), name
     if name not in workspace.workflows:
         raise NotFoundError(f"unknown workflow '{name}'; "
                             f"{did_you_mean(name, workspace.workflows)}", field="workflow")
@@ -119,7 +138,7 @@ def resolve_workflow(workspace: Workspace, request: RunRequest) -> str:
         raise InvalidRequestError("a request dispatches a workflow or calls a tool, not both",
                                   field="toolCall")
     workspace.agent_entry(name)  # refuses a workflow no backend dispatches
-    return name
+    return request, name
 
 
 def agent_tools(workspace: Workspace, agent: str) -> list[str]:

@@ -72,6 +72,7 @@ class RunContext:
         self._output: list[str] = []
         self._held = ""  # streamed text held back: it may begin a secret (see _carry)
         self.refusals = 0  # tool calls the gateway refused in this activation
+        self.receipts = set(replay.ledger)  # ledger keys of the run so far (`evidenceCount`)
 
     # -- what the run is -------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Mapping
@@ -20,7 +19,6 @@ from typing import Any, Literal
 from stable_harness.backends.contract import BackendAdapter, close_adapter
 from stable_harness.errors import (
     ConflictError,
-    InvalidRequestError,
     NotFoundError,
     StableHarnessError,
     ToolCallRefusedError,
@@ -42,17 +40,19 @@ from stable_harness.runs.states import IN_FLIGHT, RunStatus
 from stable_harness.runtime.admission import (
     check_parent,
     check_request_values,
+    request_from,
     resolve_agent,
-    resolve_workflow,
+    resolve_target,
     validate_request,
 )
 from stable_harness.runtime.assembly import make_adapter, make_sinks, make_store
 from stable_harness.runtime.bus import EventBus, wait_signal
 from stable_harness.runtime.busy import settle_busy
+from stable_harness.runtime.cancelling import cancel_task, cancel_unowned
 from stable_harness.runtime.decisions import record_decision
-from stable_harness.runtime.execution import ActiveRun, Executor
+from stable_harness.runtime.execution import ActiveRun, Executor, evidence_count
 from stable_harness.runtime.introspect import agent_mermaid, describe_agent
-from stable_harness.runtime.leases import new_owner_id, owner_is_dead
+from stable_harness.runtime.leases import new_owner_id
 from stable_harness.runtime.recovery import keep_leases, recover_orphans, stop_lost_runs
 from stable_harness.runtime.redacting_store import redacting
 from stable_harness.runtime.settings import RunSettings
@@ -153,14 +153,11 @@ class Runtime:
         original run. Raises :class:`StableHarnessError` subclasses for bad input, with nothing
         stored."""
         if not isinstance(request, RunRequest):
-            request = _request(request, fields)
+            request = request_from(request, fields)
         self._check_open()
         check_request_values(request)
         request = self.redactor.request(request)  # request data is stored: never a secret
-        agent = resolve_workflow(self.workspace, request) if request.workflow is not None \
-            else resolve_agent(self.workspace, request.agent)
-        if request.workflow is not None and request.workflow not in self.workspace.workflows:
-            request = dataclasses.replace(request, agent=agent, workflow=None)
+        request, agent = resolve_target(self.workspace, request)
         validate_request(self.workspace, request, agent)
         if request.tool_call is not None:  # refused before anything is stored
             try:
@@ -320,24 +317,12 @@ class Runtime:
         return run
 
     async def harness_run(self, run_id: str) -> dict[str, Any]:
-        """The run as the contract's ``HarnessRun``: the stored run with ``mode``, ``target``,
-        ``steps`` (derived from its events) and ``evidenceCount``."""
-        from stable_harness.runs.steps import action_class, harness_steps
-        from stable_harness.runtime.execution import evidence_count
+        """``harness.run.get`` in the contract's shape (:func:`.harness_view.harness_run`)."""
+        from stable_harness.runtime.harness_view import harness_run
 
-        run = await self.get_run(run_id)
-        tools = self.workspace.tools
-
-        def tool_class(name: str) -> str:
-            entry = tools.get(name)
-            return action_class(entry.doc.spec.tags) if entry is not None else "unknown"
-
-        events = await self.store.read_events(run.id)
-        target = run.workflow or (run.tool_call.name if run.tool_call else run.agent)
-        return {**run.to_dict(),
-                "target": {"targetId": target, "kind": run.mode, "agent": run.agent},
-                "steps": harness_steps(run.id, run.mode, events, tool_class),
-                "evidenceCount": await evidence_count(self.store, run.id)}
+        return harness_run(await self.get_run(run_id), self.workspace,
+                           await self.store.read_events(run_id),
+                           await evidence_count(self.store, run_id))
 
     async def list_runs(self, *, session_id: str | None = None,
                         status: RunStatus | str | None = None, limit: int = 100) -> list[Run]:
@@ -418,35 +403,14 @@ class Runtime:
 
     async def _cancel_local(self, run_id: str, reason: str) -> None:
         entry = self._tasks.get(run_id)
-        if entry is None:
-            return
-        task, active = entry
-        if active.cancel_reason is None:
-            active.cancel_reason = reason
-            if active.context is not None:
-                with contextlib.suppress(Exception):
-                    await self.adapter(active.run.agent).cancel(active.context)
-            task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+        if entry is not None:
+            await cancel_task(entry[0], entry[1], self.adapter(entry[1].run.agent), reason)
 
     async def _cancel_unowned(self, run: Run, reason: str) -> bool:
-        now = time.time()
-        pending = await self.store.list_approvals(run_id=run.id, status="pending")
-        approval = pending[0] if pending else None
-        if approval is not None:
-            approval.status = "cancelled"
-        result = await self.store.update_unowned(
-            run.id, IN_FLIGHT,
-            {"status": RunStatus.CANCELLED, "cancelled_at": now, "ended_at": now,
-             "updated_at": now, "cancel_requested_at": run.cancel_requested_at or now},
-            [PendingEvent(EventType.RUN_CANCELLED, {
-                "runId": run.id, "sessionId": run.session_id, "status": "cancelled",
-                "cancelledAt": iso(now), "reason": reason})],
-            approval=approval,
-            allow_expired_lease_at=float("inf") if owner_is_dead(run.owner) else now)
-        if result is None:
+        events = await cancel_unowned(self.store, run, reason)
+        if events is None:
             return False
-        self.publish(result[1])
+        self.publish(events)
         await self._start_next(run.session_id)
         return True
 
@@ -549,19 +513,3 @@ def _stops(status: RunStatus, until: Until) -> bool:
 def _winding_down(active: ActiveRun) -> bool:
     """The activation has parked or finished and only cleans up."""
     return active.run.status is RunStatus.WAITING_APPROVAL or active.run.status.terminal
-
-
-def _request(value: Any, fields: dict[str, Any]) -> RunRequest:
-    """``RunRequest`` from ``start(input, **fields)`` or ``start(input=..., **fields)``."""
-    if "input" in fields:
-        if value is not None:
-            raise InvalidRequestError("the input is given twice: positionally and as input=",
-                                      field="input")
-        value = fields.pop("input")
-    known = {f.name for f in dataclasses.fields(RunRequest)}
-    unknown = sorted(set(fields) - known)
-    if unknown:
-        raise InvalidRequestError(
-            f"unknown request field{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
-            f"(known: {', '.join(sorted(known))})", field=unknown[0])
-    return RunRequest(value, **fields)

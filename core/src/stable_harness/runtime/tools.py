@@ -192,6 +192,7 @@ class ToolRunner:
         entry = LedgerEntry(active.run.id, key, tool.name, arguments, tool.idempotent,
                             LedgerStatus.STARTED, active.run.attempt, time.time())
         active.writer.pending.ledger.append(entry)
+        ctx.receipts.add(key)
         parent = None
         if started is not None:
             parent = await active.emit(EventType.TOOL_STARTED, {

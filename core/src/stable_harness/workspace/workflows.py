@@ -55,6 +55,16 @@ def workflow_edges(doc: WorkflowDoc) -> list[Edge]:
     return edges
 
 
+def names_by_kind(doc: WorkflowDoc) -> dict[str, list[str]]:
+    """The inventory names the nodes reference, by collection (``tools``, ``agents``,
+    ``models``), in node order."""
+    names: dict[str, list[str]] = {"tools": [], "agents": [], "models": []}
+    for node in doc.spec.nodes:
+        kind, _, name = node.ref.partition(".")
+        names.setdefault(kind, []).append(name)
+    return names
+
+
 def as_agent(ws: Workspace, entry: Entry[WorkflowDoc]) -> Entry[AgentDoc]:
     """The agent spec the dispatching backend compiles ``entry`` as."""
     doc = entry.doc
@@ -63,10 +73,7 @@ def as_agent(ws: Workspace, entry: Entry[WorkflowDoc]) -> Entry[AgentDoc]:
         raise InvalidRequestError(f"workflow '{doc.metadata.name}': a node reference is used "
                                   "twice; a dispatched workflow uses each reference once",
                                   field="workflow")
-    names: dict[str, list[str]] = {"tools": [], "agents": [], "models": []}
-    for ref in refs:
-        kind, _, name = ref.partition(".")
-        names.setdefault(kind, []).append(name)
+    names = names_by_kind(doc)
     spec = AgentSpec(backend=workflow_backend(ws, entry),
                      model=names["models"][0] if names["models"] else None,
                      system_prompt=doc.spec.system_prompt, tools=names["tools"],
@@ -79,11 +86,14 @@ def as_agent(ws: Workspace, entry: Entry[WorkflowDoc]) -> Entry[AgentDoc]:
 def describe_workflow(entry: Entry[WorkflowDoc], dispatch: list[str]) -> dict[str, Any]:
     """The inventory view of a Workflow document (``GET /workflows``)."""
     spec = entry.doc.spec
+    names = names_by_kind(entry.doc)
     return {"workflowId": entry.doc.metadata.name, "kind": "workflow",
             "description": spec.description, "entry": spec.entry,
             "nodes": [{"id": n.id, "ref": n.ref} for n in spec.nodes],
             "edges": [{"from": e.source, "to": e.target} for e in spec.edges],
-            "backend": spec.backend, "dispatchedBy": dispatch}
+            "backend": spec.backend, "dispatchedBy": dispatch, "tools": names["tools"],
+            "subagents": names["agents"],
+            "model": names["models"][0] if names["models"] else None}
 
 
 def workflow_mermaid(entry: Entry[WorkflowDoc]) -> str:

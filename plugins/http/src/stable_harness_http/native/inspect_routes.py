@@ -97,11 +97,7 @@ async def workflows(ctx: Context) -> dict[str, Any]:
                     "backend": d["backend"], "model": d["model"], "tools": d["tools"],
                     "subagents": d["subagents"], "capabilities": d["capabilities"]})
     able = dispatchers(ctx.runtime.workspace)
-    for entry in ctx.runtime.workspace.workflows.values():
-        d = describe_workflow(entry, able)
-        refs = [n["ref"].partition(".") for n in d["nodes"]]
-        out.append({**d, "tools": [n for kind, _, n in refs if kind == "tools"],
-                    "subagents": [n for kind, _, n in refs if kind == "agents"]})
+    out += [describe_workflow(entry, able) for entry in ctx.runtime.workspace.workflows.values()]
     return {"workflows": out}
 
 
@@ -123,9 +119,7 @@ async def workflow_plan(ctx: Context, workflow_id: str) -> dict[str, Any]:
     document) and the tools it may call, with their schemas."""
     plan = _workflow(ctx.runtime, workflow_id)
     if workflow_id in ctx.runtime.workspace.workflows:
-        names = {n["ref"].partition(".")[2] for n in plan["nodes"]
-                 if n["ref"].startswith("tools.")}
-        tools = [t for t in ctx.runtime.describe_tools() if t["name"] in names]
+        tools = [t for t in ctx.runtime.describe_tools() if t["name"] in plan["tools"]]
     else:
         tools = ctx.runtime.describe_tools(workflow_id)
     return {"workflowId": workflow_id, "plan": plan, "tools": tools}

@@ -55,6 +55,7 @@ from stable_harness.runtime.introspect import agent_mermaid, describe_agent
 from stable_harness.runtime.leases import new_owner_id
 from stable_harness.runtime.recovery import keep_leases, recover_orphans, stop_lost_runs
 from stable_harness.runtime.redacting_store import redacting
+from stable_harness.runtime.session_locks import SessionLocks
 from stable_harness.runtime.settings import RunSettings
 from stable_harness.runtime.sinks import EventSink, SinkFanout
 from stable_harness.runtime.sync_tools import SyncToolThreads
@@ -62,7 +63,7 @@ from stable_harness.runtime.toolbox import Toolbox
 from stable_harness.runtime.tools import LoadedTool
 from stable_harness.runtime.writer import EventWriter
 from stable_harness.secrets import Redactor, workspace_secret_names
-from stable_harness.store.contract import DuplicateRunError, PendingEvent, RunStore, WriteBatch
+from stable_harness.store.contract import DuplicateRunError, PendingEvent, RunStore
 from stable_harness.workspace.model import Workspace
 
 STREAM_POLL_SECONDS = 0.1
@@ -92,6 +93,8 @@ class Runtime:
         self.toolbox = Toolbox(workspace)
         self._reported_sink_failures: set[tuple[str, str]] = set()
         self._keeper: asyncio.Task[None] | None = None
+        self._sessions = SessionLocks()
+        self._background: set[asyncio.Task[None]] = set()  # next-queued-run starters
         self._closed = False
 
     # -- opening and closing ----------------------------------------------------------------
@@ -131,7 +134,7 @@ class Runtime:
             self._keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._keeper
-        tasks = [task for task, _ in self._tasks.values()]
+        tasks = [*(task for task, _ in self._tasks.values()), *self._background]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -170,10 +173,13 @@ class Runtime:
                 return existing
         if request.parent_run_id is not None:
             await check_parent(self.store, request.parent_run_id)
-        session_id = request.session_id or new_id("ses")
-        busy = await self.store.list_runs(session_id=session_id, statuses=IN_FLIGHT)
-        queue = await settle_busy(self, session_id, busy)
-        return await self._create(request, agent, session_id, queue)
+        if request.session_id is None:  # a new session: nothing can be busy in it
+            return await self._create(request, agent, new_id("ses"), False)
+        async with self._sessions.hold(request.session_id):
+            busy = await self.store.list_runs(session_id=request.session_id,
+                                              statuses=IN_FLIGHT)
+            queue = await settle_busy(self, request.session_id, busy)
+            return await self._create(request, agent, request.session_id, queue)
 
     async def run(self, request: RunRequest | Any = None, *, until: Until = "settled",
                   timeout: float | None = None, **fields: Any) -> Run:
@@ -210,17 +216,21 @@ class Runtime:
             "runId": run.id, "sessionId": session_id, "agent": agent, "input": request.input,
             "metadata": run.metadata})
         session = Session(session_id, agent, now, now)
+        # Acknowledged once durable: the writer commits a burst of starts together, off the
+        # loop. The run starts when its commit lands, even if our caller has gone by then.
+        admitted = self.writer.admit(session, run, event)
+        if not queue:
+            admitted.add_done_callback(
+                lambda done: None if done.cancelled() or done.exception() or self._closed
+                else self._launch(run, "start", None))
         try:
-            await self.store.write(WriteBatch(sessions=[session], new_runs=[run], events=[event]))
+            await asyncio.shield(admitted)
         except DuplicateRunError:
-            if request.idempotency_key is not None:  # another process won the race
+            if request.idempotency_key is not None:  # another start won the race
                 existing = await self._idempotent(request, agent)
                 if existing is not None:
                     return existing
             raise
-        self.publish([event])
-        if not queue:
-            self._launch(run, "start", None)
         return run
 
     # -- driving runs ------------------------------------------------------------------------
@@ -252,18 +262,32 @@ class Runtime:
             mine = self._tasks.get(active.run.id)
             if mine is not None and mine[1] is active:
                 self._tasks.pop(active.run.id, None)
-        if active.run.status.terminal and not self._closed:
-            await self._start_next(active.run.session_id)
+        if active.run.status.terminal:
+            self._start_next(active.run.session_id)
 
-    async def _start_next(self, session_id: str) -> None:
-        """``enqueue`` policy: when a session's run ends, start its oldest queued run."""
-        runs = await self.store.list_runs(session_id=session_id, statuses=IN_FLIGHT)
-        if any(r.status is not RunStatus.QUEUED or r.owner is not None for r in runs) or not runs:
-            return  # busy, or the next run is already being started
-        now = time.time()
-        claimed = await self.store.claim(runs[0].id, self.owner, now + self.spec.lease_seconds,
-                                         now, {RunStatus.QUEUED})
-        if claimed is not None:
+    def _start_next(self, session_id: str) -> None:
+        """``enqueue`` policy: when a session's run ends, start its oldest queued run.
+
+        A task of its own, never awaited by whoever ended the run: that may be a start
+        holding the session's lock (the ``interrupt`` policy cancels the busy run)."""
+        if self._closed:
+            return
+        task = asyncio.get_running_loop().create_task(self._start_next_queued(session_id),
+                                                      name=f"next-in-{session_id}")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _start_next_queued(self, session_id: str) -> None:
+        async with self._sessions.hold(session_id):
+            runs = await self.store.list_runs(session_id=session_id, statuses=IN_FLIGHT)
+            if not runs or any(r.status is not RunStatus.QUEUED or r.owner is not None
+                               for r in runs):
+                return  # busy, or the next run is already being started
+            now = time.time()
+            claimed = await self.store.claim(runs[0].id, self.owner,
+                                             now + self.spec.lease_seconds, now,
+                                             {RunStatus.QUEUED})
+        if claimed is not None and not self._closed:
             self._launch(claimed, "start", None)
 
     def settings_for(self, run: Run) -> RunSettings:
@@ -411,7 +435,7 @@ class Runtime:
         if events is None:
             return False
         self.publish(events)
-        await self._start_next(run.session_id)
+        self._start_next(run.session_id)
         return True
 
     # -- approvals ---------------------------------------------------------------------------

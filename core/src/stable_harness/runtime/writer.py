@@ -4,7 +4,9 @@ Writers append to the pending batch and either continue (output deltas, custom e
 durability (state transitions, ledger intents). One flusher task commits everything pending in
 one transaction, then resolves the waiters and publishes the committed events. So events reach
 streams and sinks only after they are durable (nothing a client saw can be lost), order is the
-order of appends, and many concurrent runs share each commit.
+order of appends, and many concurrent runs share each commit. New runs are admitted the same
+way (:meth:`EventWriter.admit`): a burst of starts shares one commit, and a start whose run
+id or idempotency key is taken fails alone while the rest of its batch is written.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 from stable_harness.runs.events import Event
-from stable_harness.store.contract import LeaseLostError, RunStore, WriteBatch
+from stable_harness.runs.models import Run, Session
+from stable_harness.store.contract import DuplicateRunError, LeaseLostError, RunStore, WriteBatch
 
 # Appenders wait once this many events are pending, so a fast producer cannot outrun the disk.
 MAX_PENDING_EVENTS = 5000
@@ -37,6 +40,7 @@ class EventWriter:
         self._lost: set[str] = set()  # runs taken over by another owner: dropped from batches
         self._batch = WriteBatch()
         self._waiters: list[asyncio.Future[None]] = []
+        self._admitting: dict[str, asyncio.Future[None]] = {}  # new run id -> its admission
         self._wake = asyncio.Event()
         self._urgent = asyncio.Event()  # somebody waits for durability: no coalescing
         self._task: asyncio.Task[None] | None = None
@@ -74,6 +78,23 @@ class EventWriter:
         self.kick()
         await asyncio.shield(waiter)
 
+    def admit(self, session: Session, run: Run, event: Event) -> asyncio.Future[None]:
+        """Queue a new run (its session, if new, and its first event) for the next commit.
+
+        The returned future resolves once the run is durable, or fails with
+        :class:`DuplicateRunError` if its id or idempotency key is taken (nothing of it is
+        written then). It is not cancelled with its awaiter: once queued, the run is written."""
+        if self._closed:
+            raise RuntimeError("the event writer is closed")
+        admitted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._admitting[run.id] = admitted
+        self._batch.sessions.append(session)
+        self._batch.new_runs.append(run)
+        self._batch.events.append(event)
+        self._urgent.set()
+        self.kick()
+        return admitted
+
     async def _run(self) -> None:
         while True:
             await self._wake.wait()
@@ -93,24 +114,34 @@ class EventWriter:
                 return
 
     async def _flush_once(self) -> None:
-        batch, waiters = self._batch, self._waiters
-        self._batch, self._waiters = WriteBatch(), []
+        batch, waiters, admitting = self._batch, self._waiters, self._admitting
+        self._batch, self._waiters, self._admitting = WriteBatch(), [], {}
+        refused: dict[str, DuplicateRunError] = {}
         try:
-            batch = await self._write_fenced(batch)
+            batch = await self._write_fenced(batch, refused)
         except BaseException as exc:  # waiters learn of it; the flusher keeps serving others
-            self._resolve(waiters, exc)
+            self._resolve([*waiters, *admitting.values()], exc)
             if isinstance(exc, asyncio.CancelledError):
                 raise
             return
         self._resolve(waiters, None)
+        for run_id, admitted in admitting.items():
+            if not admitted.done():
+                failure = refused.get(run_id)
+                if failure is None:
+                    admitted.set_result(None)
+                else:
+                    admitted.set_exception(DuplicateRunError(str(failure), frozenset({run_id})))
         if batch.events:
             self._publish(batch.events)
 
-    async def _write_fenced(self, batch: WriteBatch) -> WriteBatch:
+    async def _write_fenced(self, batch: WriteBatch,
+                            refused: dict[str, DuplicateRunError]) -> WriteBatch:
         """Write ``batch`` and return what was written: what it holds for runs another owner
-        took over is dropped (and reported once), the rest is written."""
+        took over is dropped (and reported once), new runs the store refuses as duplicates
+        are dropped into ``refused``, the rest is written."""
         batch.owner = self._owner
-        for _ in range(8):  # each round can only learn of more lost runs
+        for _ in range(8 + len(batch.new_runs)):  # each round drops at least one run
             if self._lost:
                 batch = batch.without(self._lost)
             try:
@@ -120,7 +151,15 @@ class EventWriter:
                 self._lost |= set(exc.lost)
                 if self._lease_lost is not None:
                     self._lease_lost(exc.lost)
-        raise RuntimeError("run store keeps reporting lost leases")
+            except DuplicateRunError as exc:
+                at_fault = exc.runs & {r.id for r in batch.new_runs}
+                if not at_fault:  # the store cannot say which: only a lone new run is sure
+                    if len(batch.new_runs) != 1 or batch.touched():
+                        raise
+                    at_fault = frozenset({batch.new_runs[0].id})
+                refused.update(dict.fromkeys(at_fault, exc))
+                batch = batch.without_new(at_fault)
+        raise RuntimeError("run store keeps refusing the batch")
 
     @staticmethod
     def _resolve(waiters: list[asyncio.Future[None]], exc: BaseException | None) -> None:

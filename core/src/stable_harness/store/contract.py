@@ -70,6 +70,17 @@ class WriteBatch:
                           keep(self.approvals), keep(self.artifacts), keep(self.ledger),
                           keep(self.attempts), self.owner)
 
+    def without_new(self, run_ids: frozenset[str]) -> WriteBatch:
+        """This batch less the new runs ``run_ids``, what it writes to them, and the sessions
+        only they were to create."""
+        dropped = self.without(set(run_ids))
+        runs = [r for r in self.new_runs if r.id not in run_ids]
+        gone = {r.session_id for r in self.new_runs if r.id in run_ids} - {
+            r.session_id for r in runs}
+        dropped.new_runs = runs
+        dropped.sessions = [s for s in self.sessions if s.id not in gone]
+        return dropped
+
 
 @dataclass(frozen=True)
 class PendingEvent:
@@ -81,7 +92,14 @@ class PendingEvent:
 
 
 class DuplicateRunError(Exception):
-    """``write`` found a run id or idempotency key that already exists."""
+    """``write`` found a new run whose id or idempotency key is stored already (or taken by
+    an earlier new run of the same batch); ``runs`` holds the ids of those new runs, so a
+    caller that batched several can drop them and write the rest. Nothing of the batch was
+    written."""
+
+    def __init__(self, message: str, runs: frozenset[str] = frozenset()) -> None:
+        self.runs = runs
+        super().__init__(message)
 
 
 class LeaseLostError(Exception):
@@ -106,9 +124,9 @@ class RunStore(Protocol):
 
     async def write(self, batch: WriteBatch) -> None:
         """Commit ``batch`` atomically; raise :class:`DuplicateRunError` on a duplicate run id
-        or idempotency key, and :class:`LeaseLostError` when ``batch.owner`` is set and a run
-        it touches is not held by that owner (checked inside the transaction); either way
-        write nothing."""
+        or idempotency key (naming the new runs at fault in ``runs``), and
+        :class:`LeaseLostError` when ``batch.owner`` is set and a run it touches is not held
+        by that owner (checked inside the transaction); either way write nothing."""
 
     async def update_unowned(
         self, run_id: str, expect: Collection[RunStatus], fields: dict[str, Any],

@@ -123,6 +123,31 @@ class RunStoreContract(ContractSuite):
         with pytest.raises(DuplicateRunError):
             await run_store.write(WriteBatch(new_runs=[first]))
 
+    async def test_a_duplicate_names_the_new_runs_at_fault(self, run_store: RunStore) -> None:
+        """In a batch of several new runs, ``DuplicateRunError.runs`` holds exactly those whose
+        id or idempotency key is stored already or taken by an earlier run of the batch, and
+        nothing is written (the runtime commits a burst of starts together and fails only the
+        duplicates).
+
+        Fix: check ids and keys inside the transaction before inserting; raise with ``runs``."""
+        stored = await self.add(run_store, new_run(key="k1"))
+        fresh, clash, twin_a, twin_b = (new_run(key="k2"), new_run(key="k1"),
+                                        new_run(key="k3"), new_run(key="k3"))
+        again = new_run()
+        again.id = stored.id
+        batch = WriteBatch(sessions=[session()], new_runs=[fresh, clash, twin_a, twin_b, again],
+                           events=[event(r, 1) for r in (fresh, clash, twin_a, twin_b)])
+        with pytest.raises(DuplicateRunError) as raised:
+            await run_store.write(batch)
+        assert raised.value.runs == {clash.id, twin_b.id, stored.id}
+        for run in (fresh, clash, twin_a, twin_b):
+            assert await run_store.get_run(run.id) is None
+        await run_store.write(batch.without_new(raised.value.runs))
+        assert (await run_store.find_run("k2")).id == fresh.id  # type: ignore[union-attr]
+        assert (await run_store.find_run("k3")).id == twin_a.id  # type: ignore[union-attr]
+        assert (await run_store.find_run("k1")).id == stored.id  # type: ignore[union-attr]
+        assert [e.seq for e in await run_store.read_events(twin_a.id)] == [1]
+
     async def test_patches_and_events_commit_together(self, run_store: RunStore) -> None:
         """Patches set run fields; events, approvals, ledger entries, attempts and artifacts
         of one batch are all visible after ``write`` returns.

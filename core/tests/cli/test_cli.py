@@ -180,6 +180,9 @@ def stable_harness_register_backends():
     proc = subprocess.run([sys.executable, "-c", PROBE, "-w", str(scaffold), *args],
                           capture_output=True, text=True, env=env, timeout=60, check=False)
     modules = json.loads(proc.stdout.rsplit("@@", 1)[1])
+    if args[0] == "cancel":  # the store alone: no workspace models
+        assert "no run 'run_nope'" in proc.stderr
+        assert "stable_harness.workspace.kinds" not in modules
     if args != ["--help"]:
         assert "demo_plugin" in modules  # the plugin was really loaded…
     assert not [m for m in modules if m.split(".")[0] in HEAVY]  # …its backend was not
@@ -187,3 +190,17 @@ def stable_harness_register_backends():
     assert "jsonschema" not in modules
     if args == ["--help"]:
         assert "pydantic" not in modules, "--help must stay light (see docs/benchmarks.md)"
+
+
+def test_importing_the_runtime_loads_no_workspace_models_plugins_or_yaml() -> None:
+    """``from stable_harness import Runtime`` (and the SDK's run types) import what a run
+    needs only once ``Runtime.open`` loads a workspace (see docs/benchmarks.md)."""
+    probe = ("import json, sys\nfrom stable_harness import Runtime, RunRequest\n"
+             "Runtime.open\nprint(json.dumps(sorted(sys.modules)))")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60, check=True)
+    modules = set(json.loads(proc.stdout))
+    for heavy in ("pydantic", "yaml", "pluggy", "stevedore", "jsonschema", "langchain_core",
+                  "stable_harness.workspace.kinds", "stable_harness.workspace.loader",
+                  "stable_harness.plugins.manager"):
+        assert heavy not in modules, heavy

@@ -152,6 +152,16 @@ async def test_cancel_reaches_an_inflight_tool(rt: Runtime) -> None:
     assert (await rt.cancel(run.id))["status"] == "cancelled"
 
 
+async def test_cancelling_a_tool_mode_run_builds_no_backend(rt: Runtime) -> None:
+    """A tool-mode run never uses its agent's backend, so cancelling it must not create one
+    (that imported e.g. DeepAgents on the event loop: seconds before the cancel landed)."""
+    run = await rt.start(None, agent="slowtool",
+                         tool_call=ToolCallRequest("slow_tool", {"seconds": 30}))
+    await _until(rt, run.id, lambda r: r.last_seq >= 3)
+    assert (await rt.cancel(run.id))["status"] == "cancelled"
+    assert "slowtool" not in rt._adapters
+
+
 async def test_cancel_a_waiting_run_cancels_its_approval(rt: Runtime) -> None:
     run = await rt.run("x", agent="approver")
     [approval] = await rt.list_approvals(run_id=run.id)

@@ -4,14 +4,15 @@ Durability: WAL mode with ``synchronous=FULL`` (the default) makes every commit 
 process crash *and* power loss; ``NORMAL`` survives process crashes only but commits several
 times faster. Concurrency: two connections per store, each on a thread of its own
 (:mod:`.sqlite_thread`), so neither a commit's fsync nor a wait for another process's write
-lock blocks the event loop: one for transactions, one for reads, which WAL lets run beside the
-writer and which see every transaction committed before they start. Other processes may share
-the file (``busy_timeout`` makes writers wait their turn instead of failing).
+lock blocks the event loop: one for transactions, one for reads that return many rows, which
+WAL lets run beside the writer and which see every transaction committed before they start. A
+third connection answers point lookups (one run, one approval) on the loop itself: a WAL
+reader never waits for the writer, and a thread hop would cost more than the lookup. Other
+processes may share the file (``busy_timeout`` makes writers wait their turn, not fail).
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from stable_harness.builtin.config import SqliteStoreConfig
+from stable_harness.builtin.sqlite_signals import FifoSignals
 from stable_harness.builtin.sqlite_thread import SqliteThread
 from stable_harness.errors import StableHarnessError
 from stable_harness.runs.events import Event, now_iso
@@ -35,6 +37,7 @@ from stable_harness.runs.models import (
     ToolCallRequest,
 )
 from stable_harness.runs.states import IN_FLIGHT, RunStatus
+from stable_harness.store import json_text
 from stable_harness.store.contract import (
     DuplicateRunError,
     LeaseLostError,
@@ -54,12 +57,11 @@ BUSY_TIMEOUT_MS = 10_000
 T = TypeVar("T")
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), default=str)
+_dump = json_text.dumps
 
 
 def _load(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
+    return None if text is None else json_text.loads(text)
 
 
 def _run_value(name: str, value: Any) -> Any:
@@ -87,7 +89,7 @@ def _row_to_run(row: sqlite3.Row) -> Run:
 
 def _row_to_event(row: sqlite3.Row) -> Event:
     run_id, seq, type_, session_id, ts, parent_id, payload, ordinal = row
-    return Event(run_id, seq, type_, session_id, ts, json.loads(payload), parent_id, ordinal)
+    return Event(run_id, seq, type_, session_id, ts, json_text.loads(payload), parent_id, ordinal)
 
 
 def _row_to_approval(row: sqlite3.Row) -> Approval:
@@ -95,7 +97,8 @@ def _row_to_approval(row: sqlite3.Row) -> Approval:
      resolved_at) = row
     dec = _load(decision)
     return Approval(
-        id_, run_id, session_id, key, json.loads(action), reason, requester, created_at, status,
+        id_, run_id, session_id, key, json_text.loads(action), reason, requester, created_at,
+        status,
         None if dec is None else Decision(DecisionKind(dec["decision"]), dec.get("message"),
                                           dec.get("arguments"), dec.get("by")),
         resolved_at)
@@ -116,6 +119,8 @@ class SqliteRunStore:
         self.synchronous = config.synchronous
         self._writer = SqliteThread(self.path, "sqlite-store-write")
         self._reader = SqliteThread(self.path, "sqlite-store-read")
+        self._signals = FifoSignals(self.path.with_name(self.path.name + ".signals"))
+        self._lookup: sqlite3.Connection | None = None  # point reads, on the loop's thread
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -136,6 +141,9 @@ class SqliteRunStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             await self._writer.open(writer)
             await self._reader.open(reader)
+            self._lookup = sqlite3.connect(self.path, isolation_level=None,
+                                           check_same_thread=False)
+            reader(self._lookup)
         except (sqlite3.Error, OSError, SchemaTooNewError) as exc:
             await self.close()
             raise StableHarnessError(f"cannot open run store {self.path}: {exc}") from exc
@@ -143,6 +151,17 @@ class SqliteRunStore:
     async def close(self) -> None:
         await self._writer.close()
         await self._reader.close()
+        if self._lookup is not None:
+            self._lookup.close()
+            self._lookup = None
+
+    # -- wake-ups between processes (StoreSignals) ------------------------------------------
+
+    def signal(self, channel: str) -> None:
+        self._signals.signal(channel)
+
+    def listen(self, channel: str, wake: Callable[[], None]) -> Callable[[], None]:
+        return self._signals.listen(channel, wake)
 
     async def _transact(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn`` in one ``BEGIN IMMEDIATE`` transaction on the writer's thread."""
@@ -153,6 +172,11 @@ class SqliteRunStore:
 
     async def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         return await self._reader.call(fn)
+
+    async def _look_up(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        if self._lookup is None:
+            raise StableHarnessError("the run store is not open")
+        return fn(self._lookup)
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -236,7 +260,7 @@ class SqliteRunStore:
         return await self._transact(run)
 
     async def cancel_requests(self, owner: str) -> list[str]:
-        return await self._read(lambda conn: [r[0] for r in conn.execute(
+        return await self._look_up(lambda conn: [r[0] for r in conn.execute(
             "SELECT id FROM runs WHERE owner = ? AND cancel_requested_at IS NOT NULL",
             (owner,))])
 
@@ -248,14 +272,14 @@ class SqliteRunStore:
     # -- reads -------------------------------------------------------------------------------
 
     async def get_run(self, run_id: str) -> Run | None:
-        return await self._read(lambda conn: _get_run(conn, run_id))
+        return await self._look_up(lambda conn: _get_run(conn, run_id))
 
     async def find_run(self, idempotency_key: str) -> Run | None:
         def run(conn: sqlite3.Connection) -> Run | None:
             row = conn.execute(f"SELECT {_COLUMNS} FROM runs WHERE idempotency_key = ?",
                                (idempotency_key,)).fetchone()
             return None if row is None else _row_to_run(row)
-        return await self._read(run)
+        return await self._look_up(run)
 
     async def list_runs(self, *, session_id: str | None = None,
                         statuses: Collection[RunStatus] | None = None,
@@ -276,7 +300,7 @@ class SqliteRunStore:
         def run(conn: sqlite3.Connection) -> Session | None:
             row = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
             return None if row is None else _row_to_session(row)
-        return await self._read(run)
+        return await self._look_up(run)
 
     async def list_sessions(self, limit: int = 100) -> list[Session]:
         return await self._read(lambda conn: [_row_to_session(r) for r in conn.execute(
@@ -289,12 +313,12 @@ class SqliteRunStore:
             (run_id, after, -1 if limit is None else limit))])
 
     async def max_ordinal(self, run_id: str) -> int:
-        row = await self._read(lambda conn: conn.execute(
+        row = await self._look_up(lambda conn: conn.execute(
             "SELECT MAX(ordinal) FROM events WHERE run_id = ?", (run_id,)).fetchone())
         return int(row[0] or 0)
 
     async def get_approval(self, approval_id: str) -> Approval | None:
-        row = await self._read(lambda conn: conn.execute(
+        row = await self._look_up(lambda conn: conn.execute(
             "SELECT * FROM approvals WHERE id = ?", (approval_id,)).fetchone())
         return None if row is None else _row_to_approval(row)
 
@@ -312,20 +336,20 @@ class SqliteRunStore:
             f"SELECT * FROM approvals {clause} ORDER BY created_at, id", args)])
 
     async def ledger(self, run_id: str) -> dict[str, LedgerEntry]:
-        rows = await self._read(lambda conn: conn.execute(
+        rows = await self._look_up(lambda conn: conn.execute(
             "SELECT * FROM ledger WHERE run_id = ?", (run_id,)).fetchall())
-        return {r[1]: LedgerEntry(r[0], r[1], r[2], json.loads(r[3]), bool(r[4]),
+        return {r[1]: LedgerEntry(r[0], r[1], r[2], json_text.loads(r[3]), bool(r[4]),
                                   LedgerStatus(r[5]), r[6], r[9], _load(r[7]), _load(r[8]),
                                   r[10]) for r in rows}
 
     async def list_artifacts(self, run_id: str) -> list[Artifact]:
-        rows = await self._read(lambda conn: conn.execute(
+        rows = await self._look_up(lambda conn: conn.execute(
             "SELECT * FROM artifacts WHERE run_id = ? ORDER BY created_at, id",
             (run_id,)).fetchall())
         return [Artifact(*r) for r in rows]
 
     async def list_attempts(self, run_id: str) -> list[Attempt]:
-        rows = await self._read(lambda conn: conn.execute(
+        rows = await self._look_up(lambda conn: conn.execute(
             "SELECT * FROM attempts WHERE run_id = ? ORDER BY number", (run_id,)).fetchall())
         return [Attempt(r[0], r[1], r[3], r[2], r[4], r[5], _load(r[6])) for r in rows]
 
@@ -363,7 +387,7 @@ def _get_run(conn: sqlite3.Connection, run_id: str) -> Run | None:
 
 
 def _row_to_session(row: sqlite3.Row) -> Session:
-    return Session(row[0], row[1], row[3], row[4], json.loads(row[2]))
+    return Session(row[0], row[1], row[3], row[4], json_text.loads(row[2]))
 
 
 def _refuse_duplicates(conn: sqlite3.Connection, runs: list[Run]) -> None:

@@ -11,11 +11,12 @@ import typer
 
 from stable_harness.cli.event_view import EventPrinter, exit_code
 from stable_harness.cli.output import console, print_json
-from stable_harness.cli.runtime_call import parse_json_option, with_runtime
+from stable_harness.cli.runtime_call import parse_json_option, with_runtime, with_store
 
 if TYPE_CHECKING:
     from stable_harness.runs import Run
     from stable_harness.runtime import Runtime
+    from stable_harness.store.contract import RunStore
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document per line.")]
 
@@ -128,10 +129,13 @@ def cancel(
 ) -> None:
     """Cancel a run, wherever it is running (another process on the same store included)."""
 
-    async def body(rt: Runtime) -> dict[str, Any]:
-        return await rt.cancel(run_id, reason=reason)
+    async def body(store: RunStore) -> dict[str, Any]:
+        from stable_harness.runtime.cancelling import cancel_through_store
 
-    result = with_runtime(ctx.obj.workspace, body, as_json=as_json)
+        return await cancel_through_store(store, run_id, reason or "cancelled by request",
+                                          wait=10.0)
+
+    result = with_store(ctx.obj.workspace, body, as_json=as_json)
     if as_json:
         print_json(result)
     else:

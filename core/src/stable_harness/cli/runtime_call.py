@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -11,6 +11,7 @@ from stable_harness.cli.output import fail
 
 if TYPE_CHECKING:
     from stable_harness.runtime import Runtime
+    from stable_harness.store.contract import RunStore
 
 T = TypeVar("T")
 
@@ -20,7 +21,6 @@ def with_runtime(workspace: Path, body: Callable[[Runtime], Awaitable[T]], *,
     """Open the workspace's runtime, run ``body``, close it; errors exit non-zero without a
     traceback (as JSON with ``--json``). Read-only commands pass ``recover=False`` so they
     never start driving someone else's runs."""
-    from stable_harness.errors import RunError, StableHarnessError, WorkspaceError
 
     async def main() -> T:
         from stable_harness.runtime import Runtime
@@ -30,6 +30,30 @@ def with_runtime(workspace: Path, body: Callable[[Runtime], Awaitable[T]], *,
             return await body(runtime)
         finally:
             await runtime.close()
+
+    return _run_cleanly(workspace, main, as_json)
+
+
+def with_store(workspace: Path, body: Callable[[RunStore], Awaitable[T]], *,
+               as_json: bool = False) -> T:
+    """Like :func:`with_runtime` with only the workspace's run store open (no plugins but
+    the store's, no backends, no workspace models): for commands that need nothing else."""
+    async def main() -> T:
+        from stable_harness.workspace.store_access import open_run_store
+
+        store = open_run_store(workspace)
+        await store.open()
+        try:
+            return await body(store)
+        finally:
+            await store.close()
+
+    return _run_cleanly(workspace, main, as_json)
+
+
+def _run_cleanly(workspace: Path, main: Callable[[], Coroutine[Any, Any, T]], as_json: bool
+                 ) -> T:
+    from stable_harness.errors import RunError, StableHarnessError, WorkspaceError
 
     try:
         return asyncio.run(main())

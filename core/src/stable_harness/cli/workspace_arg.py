@@ -10,8 +10,10 @@ from typing import Any
 
 from typer.core import TyperGroup
 
+from stable_harness.workspace.files import YAML_SUFFIXES  # light now that the package is lazy
+
 WORKSPACE_FLAGS = ("-w", "--workspace")
-YAML_SUFFIXES = (".yaml", ".yml")  # as the loader reads; not imported: `--help` stays light
+
 RUNTIME_KIND = re.compile(r"^kind:\s*['\"]?Runtime['\"]?\s*(#.*)?$", re.MULTILINE)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stable_harness.errors import InvalidRequestError, NotFoundError
 from stable_harness.runs.limits import value_problem
@@ -13,7 +13,9 @@ from stable_harness.runs.models import RunRequest
 from stable_harness.runtime.tools import ToolNotAvailableError
 from stable_harness.store.contract import RunStore
 from stable_harness.workspace.diagnostics import did_you_mean
-from stable_harness.workspace.model import Workspace
+
+if TYPE_CHECKING:
+    from stable_harness.workspace.model import Workspace
 
 SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 MAX_KEY_LENGTH = 255

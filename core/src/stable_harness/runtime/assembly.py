@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stable_harness.backends.contract import AgentBinding, BackendAdapter
 from stable_harness.errors import NotFoundError, PluginError
@@ -14,7 +14,9 @@ from stable_harness.runtime.sinks import EventSink
 from stable_harness.runtime.tools import LoadedTool
 from stable_harness.secrets import resolve as resolve_secrets
 from stable_harness.store.contract import RunStore
-from stable_harness.workspace.model import Workspace
+
+if TYPE_CHECKING:
+    from stable_harness.workspace.model import Workspace
 
 
 def make_store(ws: Workspace) -> RunStore:

@@ -1,33 +1,43 @@
 """The two ways ``harness.run.cancel`` stops a run: cancel the task of a run this process
 drives, or settle a run nobody drives (queued, parked for an approval, or left by a dead owner)
 in one conditional write. A run driven by another live process is asked through the store
-instead (``request_cancel``); its owner polls for that."""
+instead (``request_cancel``), and woken through the store's signals where it has them (else
+the owner notices within ``runs.cancelPollSeconds``).
+
+:func:`cancel_through_store` is the whole of ``harness.run.cancel`` for a process that drives
+nothing (``stable-harness cancel``): it needs the store alone, not a runtime."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stable_harness.runs.events import Event, EventType
 from stable_harness.runs.models import Run, iso
 from stable_harness.runs.states import IN_FLIGHT, RunStatus
 from stable_harness.runtime.leases import owner_is_dead
-from stable_harness.store.contract import PendingEvent, RunStore
+from stable_harness.store.contract import (
+    PendingEvent,
+    RunStore,
+    StoreSignals,
+    owner_channel,
+    run_channel,
+)
 
 if TYPE_CHECKING:
     from stable_harness.backends.contract import BackendAdapter
     from stable_harness.runtime.execution import ActiveRun
 
 
-async def cancel_task(task: asyncio.Task[None], active: ActiveRun, adapter: BackendAdapter,
-                      reason: str) -> None:
-    """Cancel the task driving ``active`` (telling its backend first) and wait for it; the
-    executor then records the run ``cancelled``."""
+async def cancel_task(task: asyncio.Task[None], active: ActiveRun,
+                      adapter: BackendAdapter | None, reason: str) -> None:
+    """Cancel the task driving ``active`` (telling its backend first, if it has one at work)
+    and wait for it; the executor then records the run ``cancelled``."""
     if active.cancel_reason is None:
         active.cancel_reason = reason
-        if active.context is not None:
+        if active.context is not None and adapter is not None:
             with contextlib.suppress(Exception):  # the task is cancelled whatever the backend does
                 await adapter.cancel(active.context)
         task.cancel()
@@ -52,3 +62,63 @@ async def cancel_unowned(store: RunStore, run: Run, reason: str) -> list[Event] 
         approval=approval,
         allow_expired_lease_at=float("inf") if owner_is_dead(run.owner) else now)
     return None if result is None else result[1]
+
+
+async def request_cancel(store: RunStore, run: Run) -> None:
+    """Ask the live owner of ``run`` to cancel it, and wake that owner."""
+    await store.request_cancel(run.id, time.time())
+    if run.owner and isinstance(store, StoreSignals):
+        store.signal(owner_channel(run.owner))
+
+
+async def cancel_through_store(store: RunStore, run_id: str, reason: str, wait: float
+                               ) -> dict[str, Any]:
+    """``harness.run.cancel`` with nothing but the store: settle a run nobody drives, or ask
+    its owner and wait up to ``wait`` seconds for it to be cancelled. Returns ``runId``,
+    ``status`` and ``cancelledAt``; a run that is not found raises :class:`NotFoundError`.
+
+    A queued run behind the cancelled one is started by the next process that serves the
+    workspace (its recovery sweep), not by this one."""
+    run = await _get(store, run_id)
+    if not run.status.terminal:
+        events = await cancel_unowned(store, run, reason)
+        if events is not None:
+            if isinstance(store, StoreSignals):
+                store.signal(run_channel(run_id))
+        else:
+            await request_cancel(store, run)
+            await wait_terminal(store, run_id, wait)
+        run = await _get(store, run_id)
+    return {"runId": run.id, "status": str(run.status), "cancelledAt": iso(run.cancelled_at)}
+
+
+async def wait_terminal(store: RunStore, run_id: str, timeout: float,
+                        poll: float = 0.1) -> Run | None:
+    """The run once it is terminal, or None after ``timeout`` seconds; woken by the store's
+    signals where it has them, else polling every ``poll`` seconds."""
+    wake = asyncio.Event()
+    stop = (store.listen(run_channel(run_id), wake.set) if isinstance(store, StoreSignals)
+            else (lambda: None))
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                wake.clear()
+                run = await _get(store, run_id)
+                if run.status.terminal:
+                    return run
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(poll):
+                        await wake.wait()
+    except TimeoutError:
+        return None
+    finally:
+        stop()
+
+
+async def _get(store: RunStore, run_id: str) -> Run:
+    run = await store.get_run(run_id)
+    if run is None:
+        from stable_harness.errors import NotFoundError
+
+        raise NotFoundError(f"no run '{run_id}'")
+    return run

@@ -154,9 +154,9 @@ class RunContext:
     async def emit(self, event: BackendEvent) -> None:
         """Write a backend event as its ``harness.*`` event."""
         if isinstance(event, OutputDelta):
-            self._output.append(event.text)
-            event = OutputDelta(self._carry(event.text))
-        elif self._held:
+            await self.output(event.text)
+            return
+        if self._held:
             await self.flush_output()
         ordinal = self.next_ordinal()
         if ordinal is None:
@@ -186,8 +186,15 @@ class RunContext:
                                         {"runId": self.run_id, "text": held}, ordinal=ordinal)
 
     async def output(self, text: str) -> None:
-        """Stream a piece of output text."""
-        await self.emit(OutputDelta(str(text)))
+        """Stream a piece of output text (the hot path: one event per streamed token)."""
+        text = str(text)
+        self._output.append(text)
+        if self._active.runtime.redactor:
+            text = self._carry(text)
+        ordinal = self.next_ordinal()
+        if ordinal is not None:
+            await self._active.emit(EventType.OUTPUT_DELTA, {"runId": self.run_id, "text": text},
+                                    ordinal=ordinal)
 
     async def event(self, name: str, data: dict[str, Any] | None = None) -> None:
         """Emit an application event (``harness.custom``)."""

@@ -5,12 +5,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stable_harness.runs.events import Event
 from stable_harness.runs.models import Run
 from stable_harness.runs.steps import action_class, harness_steps
-from stable_harness.workspace.model import Workspace
+
+if TYPE_CHECKING:
+    from stable_harness.workspace.model import Workspace
 
 
 def harness_run(run: Run, workspace: Workspace, events: Iterable[Event], evidence: int

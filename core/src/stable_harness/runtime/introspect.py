@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stable_harness.errors import InvalidRequestError
 from stable_harness.records import Slot
-from stable_harness.workspace.model import Workspace
+
+if TYPE_CHECKING:
+    from stable_harness.workspace.model import Workspace
 
 
 def describe_agent(ws: Workspace, name: str) -> dict[str, Any]:

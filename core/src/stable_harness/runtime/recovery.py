@@ -14,6 +14,7 @@ from stable_harness.errors import StableHarnessError
 from stable_harness.runs.events import EventType
 from stable_harness.runs.models import Run
 from stable_harness.runs.states import RunStatus
+from stable_harness.runtime.bus import wait_signal
 from stable_harness.runtime.execution import ActiveRun
 from stable_harness.runtime.leases import owner_is_dead
 
@@ -77,7 +78,8 @@ async def keep_leases(rt: Runtime, sweep: bool) -> None:
     recover runs whose owner died while this process runs."""
     last_renew = last_sweep = time.time()
     while True:
-        await asyncio.sleep(rt.spec.cancel_poll_seconds)
+        await wait_signal(rt.cancel_wake, rt.spec.cancel_poll_seconds)  # or a signalled cancel
+        rt.cancel_wake.clear()
         now = time.time()
         try:
             if rt._tasks and now - last_renew >= rt.spec.lease_seconds / 3:

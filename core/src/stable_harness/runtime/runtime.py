@@ -12,9 +12,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from stable_harness.backends.contract import BackendAdapter, close_adapter
 from stable_harness.errors import (
@@ -48,7 +48,7 @@ from stable_harness.runtime.admission import (
 from stable_harness.runtime.assembly import make_adapter, make_sinks, make_store
 from stable_harness.runtime.bus import EventBus, wait_signal
 from stable_harness.runtime.busy import settle_busy
-from stable_harness.runtime.cancelling import cancel_task, cancel_unowned
+from stable_harness.runtime.cancelling import cancel_task, cancel_unowned, request_cancel
 from stable_harness.runtime.decisions import record_decision
 from stable_harness.runtime.execution import ActiveRun, Executor, evidence_count
 from stable_harness.runtime.introspect import agent_mermaid, describe_agent
@@ -63,8 +63,17 @@ from stable_harness.runtime.toolbox import Toolbox
 from stable_harness.runtime.tools import LoadedTool
 from stable_harness.runtime.writer import EventWriter
 from stable_harness.secrets import Redactor, workspace_secret_names
-from stable_harness.store.contract import DuplicateRunError, PendingEvent, RunStore
-from stable_harness.workspace.model import Workspace
+from stable_harness.store.contract import (
+    DuplicateRunError,
+    PendingEvent,
+    RunStore,
+    StoreSignals,
+    owner_channel,
+    run_channel,
+)
+
+if TYPE_CHECKING:
+    from stable_harness.workspace.model import Workspace
 
 STREAM_POLL_SECONDS = 0.1
 Until = Literal["terminal", "settled"]
@@ -94,6 +103,8 @@ class Runtime:
         self._reported_sink_failures: set[tuple[str, str]] = set()
         self._keeper: asyncio.Task[None] | None = None
         self._sessions = SessionLocks()
+        self.cancel_wake = asyncio.Event()  # set when another process requests a cancel
+        self._stop_listening: Callable[[], None] = lambda: None
         self._background: set[asyncio.Task[None]] = set()  # next-queued-run starters
         self._closed = False
 
@@ -105,6 +116,7 @@ class Runtime:
         """Load the workspace and its plugins, open the store, and (unless ``recover`` is
         false) take over runs that a crashed process left behind."""
         from stable_harness.workspace import load_workspace
+        from stable_harness.workspace.model import Workspace
 
         ws = workspace if isinstance(workspace, Workspace) else load_workspace(
             workspace, environ=environ)
@@ -113,6 +125,9 @@ class Runtime:
         runtime = cls(ws, store, make_sinks(ws))
         runtime.writer.start()
         runtime.sinks.start()
+        if isinstance(runtime.store, StoreSignals):  # cancels requested elsewhere wake us
+            runtime._stop_listening = runtime.store.listen(owner_channel(runtime.owner),
+                                                           runtime.cancel_wake.set)
         runtime._keeper = asyncio.get_running_loop().create_task(keep_leases(runtime, recover),
                                                                  name="lease-keeper")
         if recover:
@@ -130,6 +145,7 @@ class Runtime:
         if self._closed:
             return
         self._closed = True
+        self._stop_listening()
         if self._keeper is not None:
             self._keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -382,26 +398,46 @@ class Runtime:
         """A run's events from cursor ``after`` (a ``seq``), following live ones until the run
         is terminal (``until="settled"``: also stop when it parks for an approval)."""
         await self.get_run(run_id)
-        while True:
-            signal = self.bus.signal(run_id)
-            for event in await self.store.read_events(run_id, after):
-                after = event.seq
-                yield event
-            run = await self.get_run(run_id)
-            if not follow or (after >= run.last_seq and _stops(run.status, until)):
-                return
-            await wait_signal(signal, STREAM_POLL_SECONDS)
+        with self._remote_wakeups(run_id, follow):
+            while True:
+                signal = self.bus.signal(run_id)
+                for event in await self.store.read_events(run_id, after):
+                    after = event.seq
+                    yield event
+                run = await self.get_run(run_id)
+                if not follow or (after >= run.last_seq and _stops(run.status, until)):
+                    return
+                await wait_signal(signal, STREAM_POLL_SECONDS)
 
     async def wait(self, run_id: str, *, until: Until = "terminal",
                    timeout: float | None = None) -> Run:
         """Wait until the run is terminal (or, with ``settled``, parked); return it."""
         async with asyncio.timeout(timeout):
-            while True:
-                signal = self.bus.signal(run_id, state_only=True)
-                run = await self.get_run(run_id)
-                if _stops(run.status, until):
-                    return run
-                await wait_signal(signal, STREAM_POLL_SECONDS)
+            run = await self.get_run(run_id)
+            if _stops(run.status, until):
+                return run
+            with self._remote_wakeups(run_id):
+                while True:
+                    signal = self.bus.signal(run_id, state_only=True)
+                    run = await self.get_run(run_id)
+                    if _stops(run.status, until):
+                        return run
+                    await wait_signal(signal, STREAM_POLL_SECONDS)
+
+    @contextlib.contextmanager
+    def _remote_wakeups(self, run_id: str, wanted: bool = True) -> Iterator[None]:
+        """While waiting on a run another process may drive, let that process's state changes
+        wake us through the store's signals (else the poll interval is the latency). Runs
+        this process drives wake us through the bus alone."""
+        if not wanted or run_id in self._tasks or not isinstance(self.store, StoreSignals):
+            yield
+            return
+        stop = self.store.listen(run_channel(run_id),
+                                 lambda: self.bus.notify({run_id}, {run_id}))
+        try:
+            yield
+        finally:
+            stop()
 
     # -- harness.run.cancel ------------------------------------------------------------------
 
@@ -419,7 +455,7 @@ class Runtime:
                 run = await self.get_run(run_id)
         if not run.status.terminal:
             if not await self._cancel_unowned(run, reason):
-                await self.store.request_cancel(run_id, time.time())
+                await request_cancel(self.store, run)
                 with contextlib.suppress(TimeoutError):
                     await self.wait(run_id, timeout=wait)
             run = await self.get_run(run_id)
@@ -428,7 +464,9 @@ class Runtime:
     async def _cancel_local(self, run_id: str, reason: str) -> None:
         entry = self._tasks.get(run_id)
         if entry is not None:
-            await cancel_task(entry[0], entry[1], self.adapter(entry[1].run.agent), reason)
+            # only an adapter that exists can be running something: building one here (a
+            # tool-mode run never needs its agent's) would import a backend on the loop
+            await cancel_task(entry[0], entry[1], self._adapters.get(entry[1].run.agent), reason)
 
     async def _cancel_unowned(self, run: Run, reason: str) -> bool:
         events = await cancel_unowned(self.store, run, reason)
@@ -490,9 +528,12 @@ class Runtime:
 
     def publish(self, events: list[Event]) -> None:
         """Announce committed events: wake waiters and feed the sinks."""
-        self.bus.notify({e.run_id for e in events},
-                        {e.run_id for e in events if e.type.startswith("harness.run.")
-                         or e.type == EventType.STEP_BLOCKED})
+        changed = {e.run_id for e in events if e.type.startswith("harness.run.")
+                   or e.type == EventType.STEP_BLOCKED}
+        self.bus.notify({e.run_id for e in events}, changed)
+        if changed and isinstance(self.store, StoreSignals):  # waiters in other processes
+            for run_id in changed:
+                self.store.signal(run_channel(run_id))
         self.sinks.publish(events)
 
     async def _sink_failed(self, sink: str, event: Event, exc: BaseException) -> None:

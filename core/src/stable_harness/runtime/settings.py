@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from stable_harness.workspace.kinds import AgentSpec, RetrySpec, RunsSpec
+if TYPE_CHECKING:
+    from stable_harness.workspace.kinds import AgentSpec, RetrySpec, RunsSpec
+
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ judged by the policies."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stable_harness.gateway import CheckedCall, ToolGateway, VisibleTool
 from stable_harness.gateway.policy import Governance, PolicyCall, Verdict, govern
@@ -11,7 +11,9 @@ from stable_harness.runtime.admission import agent_tools, check_tool_allowed
 from stable_harness.runtime.assembly import load_tool, make_policies
 from stable_harness.runtime.introspect import describe_tools
 from stable_harness.runtime.tools import LoadedTool
-from stable_harness.workspace.model import Workspace
+
+if TYPE_CHECKING:
+    from stable_harness.workspace.model import Workspace
 
 
 class Toolbox:

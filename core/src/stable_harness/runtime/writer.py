@@ -25,6 +25,10 @@ MAX_PENDING_EVENTS = 5000
 # When nobody waits for durability, the flusher waits this long for more events first, so that
 # a burst (streamed tokens, step events) shares one commit; anyone calling sync() cuts it short.
 COALESCE_SECONDS = 0.002
+# A producer that never awaits anything else (a model streaming from memory) yields to the
+# loop after this many appends, so the flusher can hand the batch to the store's thread and
+# the commit runs while the producer goes on.
+YIELD_EVERY = 256
 
 
 class EventWriter:
@@ -63,10 +67,13 @@ class EventWriter:
 
     async def append_event(self, event: Event) -> None:
         """Queue one event; wait only when the backlog is large."""
-        self._batch.events.append(event)
+        events = self._batch.events
+        events.append(event)
         self.kick()
-        if len(self._batch.events) > MAX_PENDING_EVENTS:
+        if len(events) > MAX_PENDING_EVENTS:
             await self.sync()
+        elif len(events) % YIELD_EVERY == 0:
+            await asyncio.sleep(0)
 
     async def sync(self) -> None:
         """Wait until everything appended so far is committed (raises if the commit failed)."""

@@ -11,7 +11,7 @@ never interleave.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -203,3 +203,28 @@ class RunStore(Protocol):
 
     async def sink_health(self) -> dict[str, dict[str, Any]]:
         """Per sink: ``failures``, ``lastError``, ``lastAt``."""
+
+
+@runtime_checkable
+class StoreSignals(Protocol):
+    """Optional for a run store: wake-ups between the processes sharing it (the embedded
+    store uses named pipes; a Postgres store would use ``LISTEN``/``NOTIFY``). Without them,
+    processes notice each other's changes by polling; with them, promptly."""
+
+    def signal(self, channel: str) -> None:
+        """Wake every listener of ``channel`` (see :func:`owner_channel`, :func:`run_channel`);
+        never raises, and nobody listening is fine."""
+
+    def listen(self, channel: str, wake: Callable[[], None]) -> Callable[[], None]:
+        """Call ``wake`` on the running event loop whenever ``channel`` is signalled; return
+        the function that stops listening."""
+
+
+def owner_channel(owner: str) -> str:
+    """The channel an owner listens on for cancels requested by other processes."""
+    return f"owner:{owner}"
+
+
+def run_channel(run_id: str) -> str:
+    """The channel signalled when a run's state changes (for waiters in other processes)."""
+    return f"run:{run_id}"

@@ -14,7 +14,7 @@ import yaml
 
 from stable_harness.errors import WorkspaceError
 from stable_harness.workspace.diagnostics import Diagnostic
-from stable_harness.workspace.loader import workspace_files
+from stable_harness.workspace.files import workspace_files
 
 DEFAULT_ENV_FILE = ".env"
 

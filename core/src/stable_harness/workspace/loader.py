@@ -19,6 +19,7 @@ from stable_harness.plugins.discovery import InstalledPlugin
 from stable_harness.plugins.loader import LoadPolicy
 from stable_harness.plugins.manager import PluginHost
 from stable_harness.workspace.diagnostics import Diagnostic, did_you_mean, format_path
+from stable_harness.workspace.files import workspace_files
 from stable_harness.workspace.interpolation import interpolate_tree
 from stable_harness.workspace.kinds import API_VERSION, KINDS, Envelope, RuntimeSpec
 from stable_harness.workspace.model import Entry, Workspace
@@ -27,24 +28,6 @@ from stable_harness.workspace.plugin_uses import PluginUse, plugin_uses, runtime
 from stable_harness.workspace.pydantic_errors import to_diagnostics
 from stable_harness.workspace.references import check_references
 from stable_harness.workspace.yaml_source import SourceDocument, read_file
-
-YAML_SUFFIXES = (".yaml", ".yml")
-
-
-SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules", "site-packages"})
-
-
-def workspace_files(root: FsPath) -> list[FsPath]:
-    """Every ``*.yaml`` / ``*.yml`` under ``root``, never descending into hidden folders (state,
-    VCS), virtualenvs (a ``pyvenv.cfg`` inside), ``node_modules`` or ``__pycache__``."""
-    found: list[FsPath] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = FsPath(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                             and d not in SKIPPED_FOLDERS
-                             and not (here / d / "pyvenv.cfg").exists())
-        found.extend(here / f for f in filenames if f.endswith(YAML_SUFFIXES))
-    return sorted(found)
 
 
 def _subject(data: Mapping[str, Any]) -> str | None:

@@ -66,12 +66,16 @@ def _cross_process_cancel(workspace: Path) -> float:
         run_id = event.get("runId", run_id)
         if event.get("type") == "harness.tool.started":
             break
+    else:
+        raise SystemExit("the driving run ended before its tool call started")
     start = time.perf_counter()
     subprocess.run([*_cli(), "-w", str(workspace), "cancel", str(run_id)],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=ENV)
     for line in driver.stdout:
         if json.loads(line).get("type") == "harness.run.cancelled":
             break
+    else:
+        raise SystemExit("the driving process never saw its run cancelled")
     elapsed = (time.perf_counter() - start) * 1000
     driver.wait(timeout=30)
     return elapsed
@@ -86,8 +90,11 @@ def measure(rounds: int) -> dict[str, list[float]]:
     with open(workspace / "tools.yaml", "a", encoding="utf-8") as docs:
         docs.write(WAIT_TOOL)
     agents = workspace / "agents.yaml"
-    agents.write_text(agents.read_text().replace("tools: [echo_tool]",
-                                                 "tools: [echo_tool, wait_tool]"))
+    text = agents.read_text()
+    if "tools: [echo_tool]" not in text:
+        raise SystemExit("the scaffold's agents no longer list `tools: [echo_tool]`: "
+                         "update how this benchmark gives them wait_tool")
+    agents.write_text(text.replace("tools: [echo_tool]", "tools: [echo_tool, wait_tool]"))
     done = subprocess.run([*_cli(), "-w", str(workspace), "tool", "call", "echo_tool", "--args",
                            '{"value": "x"}', "--json"], check=True, capture_output=True,
                           text=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import tempfile
 import textwrap
@@ -75,7 +76,11 @@ async def direct_graph(db: Path):
     return create_agent(model, [echo_tool], checkpointer=saver), conn
 
 
-async def main_async(runs: int) -> str:
+def _spread(values: list[float]) -> str:
+    return " / ".join(f"{v:.2f}" for v in (min(values), statistics.median(values), max(values)))
+
+
+async def main_async(runs: int, repeat: int) -> str:
     from stable_harness.runtime import Runtime
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -113,25 +118,34 @@ async def main_async(runs: int) -> str:
         finally:
             await runtime.close()
             await conn.close()
-    d, s, r = (statistics.median(x) for x in (direct_ms, streamed_ms, runtime_ms))
+    # the interleaved runs cut into `repeat` consecutive blocks; a figure per block
+    size = runs // repeat
+    blocks = [slice(k * size, (k + 1) * size) for k in range(repeat)]
+    d, s, r = ([statistics.median(x[b]) for b in blocks]
+               for x in (direct_ms, streamed_ms, runtime_ms))
     return (
-        f"Measured {time.strftime('%Y-%m-%d')} on this machine, {runs} interleaved runs of a "
-        "3-step (2 tool calls) agent with the scripted model, default settings (SQLite "
-        "`synchronous=FULL`); median ms per run.\n\n"
+        f"Measured {time.strftime('%Y-%m-%d')} on this machine (load "
+        f"{os.getloadavg()[0]:.2f}), {runs} interleaved runs of a 3-step (2 tool calls) agent "
+        "with the scripted model, default settings (SQLite `synchronous=FULL`), in "
+        f"{repeat} consecutive blocks; median ms per run of each block, min / median / max "
+        "over the blocks.\n\n"
         "| baseline: the compiled graph with `AsyncSqliteSaver`, called directly | baseline "
         "ms | through the runtime ms | ratio |\n"
         "|---|---|---|---|\n"
-        f"| `ainvoke` (no streaming) | {d:.2f} | {r:.2f} | {r / d:.2f} |\n"
+        f"| `ainvoke` (no streaming) | {_spread(d)} | {_spread(r)} | "
+        f"{_spread([b / a for a, b in zip(d, r, strict=True)])} |\n"
         f"| `astream(stream_mode=[\"messages\", \"tasks\"])` (what the runtime streams) | "
-        f"{s:.2f} | {r:.2f} | {r / s:.2f} |\n")
+        f"{_spread(s)} | {_spread(r)} | {_spread([b / a for a, b in zip(s, r, strict=True)])} "
+        "|\n")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=200, help="Measured runs of each.")
+    parser.add_argument("--repeat", type=int, default=3, help="Blocks (at least 3).")
     parser.add_argument("--no-write", action="store_true", help="Print, do not update docs.")
     args = parser.parse_args()
-    table = asyncio.run(main_async(args.runs))
+    table = asyncio.run(main_async(args.runs, max(args.repeat, 3)))
     print(table)
     if not args.no_write:
         from _docs import write_section

@@ -179,8 +179,16 @@ def redact_artifact(redactor: Redactor, artifact: Any) -> Any:
 
 def workspace_secret_names(workspace: Any) -> set[str]:
     """Declared secret variables plus every ``${secret:NAME}`` the documents reference."""
-    names = set(workspace.runtime.secrets)
-    for entries in workspace.documents.values():
-        for entry in entries.values():
-            names |= referenced(entry.doc.model_dump(mode="json"))
+    return secret_names(workspace.runtime.secrets,
+                        (entry.doc.model_dump(mode="json")
+                         for entries in workspace.documents.values()
+                         for entry in entries.values()))
+
+
+def secret_names(declared: Iterable[Any], documents: Iterable[Any]) -> set[str]:
+    """``declared`` (a Runtime's ``secrets``) plus every ``${secret:NAME}`` in ``documents``
+    (trees of YAML values): what a loaded workspace and a bare read of its YAML both use."""
+    names = {str(name) for name in declared}
+    for data in documents:
+        names |= referenced(data)
     return names

@@ -16,6 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
+from stable_harness.errors import StableHarnessError
+
 T = TypeVar("T")
 
 
@@ -75,6 +77,4 @@ class SqliteThread:
 
 
 def _not_open() -> Exception:
-    from stable_harness.errors import StableHarnessError
-
     return StableHarnessError("the store is not open")

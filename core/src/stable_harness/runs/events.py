@@ -111,18 +111,22 @@ CATALOGUE: dict[EventType, tuple[str, tuple[str, ...]]] = {
 }
 
 
-_second: list[Any] = [None, ""]  # the last whole second formatted, and its text
+_second: tuple[int, str] = (0, "")  # the last whole second formatted, and its text
 
 
 def now_iso() -> str:
     """The current UTC time, ISO 8601 with microseconds (always six digits).
 
     Every event is stamped, so the date part is formatted once per second: a streamed token
-    costs a ``time.time()`` and one small format instead of building a ``datetime``."""
+    costs a clock read and one small format instead of building a ``datetime``. The cache is
+    one tuple, replaced whole, so threads stamping at once never mix two seconds."""
+    global _second
     second, micros = divmod(time.time_ns() // 1000, 1_000_000)
-    if _second[0] != second:
-        _second[:] = [second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")]
-    return f"{_second[1]}.{micros:06d}+00:00"
+    cached = _second
+    if cached[0] != second:
+        cached = _second = (second, datetime.fromtimestamp(second, UTC).strftime(
+            "%Y-%m-%dT%H:%M:%S"))
+    return f"{cached[1]}.{micros:06d}+00:00"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,17 +14,14 @@ import contextlib
 import time
 from typing import TYPE_CHECKING, Any
 
+from stable_harness.errors import NotFoundError
 from stable_harness.runs.events import Event, EventType
 from stable_harness.runs.models import Run, iso
 from stable_harness.runs.states import IN_FLIGHT, RunStatus
+from stable_harness.runtime.bus import wait_signal
 from stable_harness.runtime.leases import owner_is_dead
-from stable_harness.store.contract import (
-    PendingEvent,
-    RunStore,
-    StoreSignals,
-    owner_channel,
-    run_channel,
-)
+from stable_harness.runtime.wakeups import StoreWakeups
+from stable_harness.store.contract import PendingEvent, RunStore
 
 if TYPE_CHECKING:
     from stable_harness.backends.contract import BackendAdapter
@@ -67,29 +64,31 @@ async def cancel_unowned(store: RunStore, run: Run, reason: str) -> list[Event] 
 async def request_cancel(store: RunStore, run: Run) -> None:
     """Ask the live owner of ``run`` to cancel it, and wake that owner."""
     await store.request_cancel(run.id, time.time())
-    if run.owner and isinstance(store, StoreSignals):
-        store.signal(owner_channel(run.owner))
+    StoreWakeups(store).wake_owner(run.owner)
+
+
+def cancel_result(run: Run) -> dict[str, Any]:
+    """What ``harness.run.cancel`` answers: ``runId``, ``status``, ``cancelledAt``."""
+    return {"runId": run.id, "status": str(run.status), "cancelledAt": iso(run.cancelled_at)}
 
 
 async def cancel_through_store(store: RunStore, run_id: str, reason: str, wait: float
                                ) -> dict[str, Any]:
     """``harness.run.cancel`` with nothing but the store: settle a run nobody drives, or ask
-    its owner and wait up to ``wait`` seconds for it to be cancelled. Returns ``runId``,
-    ``status`` and ``cancelledAt``; a run that is not found raises :class:`NotFoundError`.
+    its owner and wait up to ``wait`` seconds for it to be cancelled (:func:`cancel_result`);
+    a run that is not found raises :class:`NotFoundError`.
 
     A queued run behind the cancelled one is started by the next process that serves the
     workspace (its recovery sweep), not by this one."""
     run = await _get(store, run_id)
     if not run.status.terminal:
-        events = await cancel_unowned(store, run, reason)
-        if events is not None:
-            if isinstance(store, StoreSignals):
-                store.signal(run_channel(run_id))
+        if await cancel_unowned(store, run, reason) is not None:
+            StoreWakeups(store).state_changed([run_id])
         else:
             await request_cancel(store, run)
             await wait_terminal(store, run_id, wait)
         run = await _get(store, run_id)
-    return {"runId": run.id, "status": str(run.status), "cancelledAt": iso(run.cancelled_at)}
+    return cancel_result(run)
 
 
 async def wait_terminal(store: RunStore, run_id: str, timeout: float,
@@ -97,28 +96,21 @@ async def wait_terminal(store: RunStore, run_id: str, timeout: float,
     """The run once it is terminal, or None after ``timeout`` seconds; woken by the store's
     signals where it has them, else polling every ``poll`` seconds."""
     wake = asyncio.Event()
-    stop = (store.listen(run_channel(run_id), wake.set) if isinstance(store, StoreSignals)
-            else (lambda: None))
     try:
-        async with asyncio.timeout(timeout):
-            while True:
-                wake.clear()
-                run = await _get(store, run_id)
-                if run.status.terminal:
-                    return run
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(poll):
-                        await wake.wait()
+        with StoreWakeups(store).watching(run_id, wake.set):
+            async with asyncio.timeout(timeout):
+                while True:
+                    wake.clear()
+                    run = await _get(store, run_id)
+                    if run.status.terminal:
+                        return run
+                    await wait_signal(wake, poll)
     except TimeoutError:
         return None
-    finally:
-        stop()
 
 
 async def _get(store: RunStore, run_id: str) -> Run:
     run = await store.get_run(run_id)
     if run is None:
-        from stable_harness.errors import NotFoundError
-
         raise NotFoundError(f"no run '{run_id}'")
     return run

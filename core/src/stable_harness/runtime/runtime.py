@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -33,7 +33,6 @@ from stable_harness.runs.models import (
     Run,
     RunRequest,
     Session,
-    iso,
     new_id,
 )
 from stable_harness.runs.states import IN_FLIGHT, RunStatus
@@ -47,8 +46,13 @@ from stable_harness.runtime.admission import (
 )
 from stable_harness.runtime.assembly import make_adapter, make_sinks, make_store
 from stable_harness.runtime.bus import EventBus, wait_signal
-from stable_harness.runtime.busy import settle_busy
-from stable_harness.runtime.cancelling import cancel_task, cancel_unowned, request_cancel
+from stable_harness.runtime.busy import settle_busy, start_next_queued
+from stable_harness.runtime.cancelling import (
+    cancel_result,
+    cancel_task,
+    cancel_unowned,
+    request_cancel,
+)
 from stable_harness.runtime.decisions import record_decision
 from stable_harness.runtime.execution import ActiveRun, Executor, evidence_count
 from stable_harness.runtime.introspect import agent_mermaid, describe_agent
@@ -61,16 +65,10 @@ from stable_harness.runtime.sinks import EventSink, SinkFanout
 from stable_harness.runtime.sync_tools import SyncToolThreads
 from stable_harness.runtime.toolbox import Toolbox
 from stable_harness.runtime.tools import LoadedTool
+from stable_harness.runtime.wakeups import StoreWakeups
 from stable_harness.runtime.writer import EventWriter
 from stable_harness.secrets import Redactor, workspace_secret_names
-from stable_harness.store.contract import (
-    DuplicateRunError,
-    PendingEvent,
-    RunStore,
-    StoreSignals,
-    owner_channel,
-    run_channel,
-)
+from stable_harness.store.contract import DuplicateRunError, PendingEvent, RunStore
 
 if TYPE_CHECKING:
     from stable_harness.workspace.model import Workspace
@@ -102,7 +100,8 @@ class Runtime:
         self.toolbox = Toolbox(workspace)
         self._reported_sink_failures: set[tuple[str, str]] = set()
         self._keeper: asyncio.Task[None] | None = None
-        self._sessions = SessionLocks()
+        self.sessions = SessionLocks()  # admission to a session, one run at a time
+        self.wakeups = StoreWakeups(self.store)
         self.cancel_wake = asyncio.Event()  # set when another process requests a cancel
         self._stop_listening: Callable[[], None] = lambda: None
         self._background: set[asyncio.Task[None]] = set()  # next-queued-run starters
@@ -125,9 +124,8 @@ class Runtime:
         runtime = cls(ws, store, make_sinks(ws))
         runtime.writer.start()
         runtime.sinks.start()
-        if isinstance(runtime.store, StoreSignals):  # cancels requested elsewhere wake us
-            runtime._stop_listening = runtime.store.listen(owner_channel(runtime.owner),
-                                                           runtime.cancel_wake.set)
+        runtime._stop_listening = runtime.wakeups.listen_as_owner(runtime.owner,
+                                                                  runtime.cancel_wake.set)
         runtime._keeper = asyncio.get_running_loop().create_task(keep_leases(runtime, recover),
                                                                  name="lease-keeper")
         if recover:
@@ -191,7 +189,7 @@ class Runtime:
             await check_parent(self.store, request.parent_run_id)
         if request.session_id is None:  # a new session: nothing can be busy in it
             return await self._create(request, agent, new_id("ses"), False)
-        async with self._sessions.hold(request.session_id):
+        async with self.sessions.hold(request.session_id):
             busy = await self.store.list_runs(session_id=request.session_id,
                                               statuses=IN_FLIGHT)
             queue = await settle_busy(self, request.session_id, busy)
@@ -288,23 +286,10 @@ class Runtime:
         holding the session's lock (the ``interrupt`` policy cancels the busy run)."""
         if self._closed:
             return
-        task = asyncio.get_running_loop().create_task(self._start_next_queued(session_id),
+        task = asyncio.get_running_loop().create_task(start_next_queued(self, session_id),
                                                       name=f"next-in-{session_id}")
         self._background.add(task)
         task.add_done_callback(self._background.discard)
-
-    async def _start_next_queued(self, session_id: str) -> None:
-        async with self._sessions.hold(session_id):
-            runs = await self.store.list_runs(session_id=session_id, statuses=IN_FLIGHT)
-            if not runs or any(r.status is not RunStatus.QUEUED or r.owner is not None
-                               for r in runs):
-                return  # busy, or the next run is already being started
-            now = time.time()
-            claimed = await self.store.claim(runs[0].id, self.owner,
-                                             now + self.spec.lease_seconds, now,
-                                             {RunStatus.QUEUED})
-        if claimed is not None and not self._closed:
-            self._launch(claimed, "start", None)
 
     def settings_for(self, run: Run) -> RunSettings:
         """Timeout and retry policy of ``run``."""
@@ -398,7 +383,7 @@ class Runtime:
         """A run's events from cursor ``after`` (a ``seq``), following live ones until the run
         is terminal (``until="settled"``: also stop when it parks for an approval)."""
         await self.get_run(run_id)
-        with self._remote_wakeups(run_id, follow):
+        with self._remote_wakeups(run_id) if follow else contextlib.nullcontext():
             while True:
                 signal = self.bus.signal(run_id)
                 for event in await self.store.read_events(run_id, after):
@@ -424,20 +409,13 @@ class Runtime:
                         return run
                     await wait_signal(signal, STREAM_POLL_SECONDS)
 
-    @contextlib.contextmanager
-    def _remote_wakeups(self, run_id: str, wanted: bool = True) -> Iterator[None]:
-        """While waiting on a run another process may drive, let that process's state changes
-        wake us through the store's signals (else the poll interval is the latency). Runs
-        this process drives wake us through the bus alone."""
-        if not wanted or run_id in self._tasks or not isinstance(self.store, StoreSignals):
-            yield
-            return
-        stop = self.store.listen(run_channel(run_id),
-                                 lambda: self.bus.notify({run_id}, {run_id}))
-        try:
-            yield
-        finally:
-            stop()
+    def _remote_wakeups(self, run_id: str) -> contextlib.AbstractContextManager[None]:
+        """While waiting on a run another process may drive, its state changes wake us
+        through the store's signals (else the poll interval is the latency); a run this
+        process drives wakes us through the bus alone."""
+        if run_id in self._tasks:
+            return contextlib.nullcontext()
+        return self.wakeups.watching(run_id, lambda: self.bus.notify({run_id}, {run_id}))
 
     # -- harness.run.cancel ------------------------------------------------------------------
 
@@ -459,7 +437,7 @@ class Runtime:
                 with contextlib.suppress(TimeoutError):
                     await self.wait(run_id, timeout=wait)
             run = await self.get_run(run_id)
-        return {"runId": run.id, "status": str(run.status), "cancelledAt": iso(run.cancelled_at)}
+        return cancel_result(run)
 
     async def _cancel_local(self, run_id: str, reason: str) -> None:
         entry = self._tasks.get(run_id)
@@ -531,9 +509,7 @@ class Runtime:
         changed = {e.run_id for e in events if e.type.startswith("harness.run.")
                    or e.type == EventType.STEP_BLOCKED}
         self.bus.notify({e.run_id for e in events}, changed)
-        if changed and isinstance(self.store, StoreSignals):  # waiters in other processes
-            for run_id in changed:
-                self.store.signal(run_channel(run_id))
+        self.wakeups.state_changed(changed)  # waiters in other processes
         self.sinks.publish(events)
 
     async def _sink_failed(self, sink: str, event: Event, exc: BaseException) -> None:

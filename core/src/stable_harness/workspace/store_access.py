@@ -51,7 +51,7 @@ def open_run_store(root: Path, environ: Mapping[str, str] | None = None) -> RunS
     from stable_harness.plugins import LoadPolicy, PluginHost
     from stable_harness.records import Slot
     from stable_harness.runtime.redacting_store import redacting
-    from stable_harness.secrets import Redactor, referenced
+    from stable_harness.secrets import Redactor, secret_names
     from stable_harness.workspace.diagnostics import Diagnostic, format_path
     from stable_harness.workspace.interpolation import interpolate_tree
 
@@ -73,7 +73,4 @@ def open_run_store(root: Path, environ: Mapping[str, str] | None = None) -> RunS
     host = PluginHost.load(policy)
     record = host.registry(Slot.RUN_STORE).get(use).record
     store: RunStore = record.create(ref.get("config") or {}, base=root)
-    secrets = {str(name) for name in spec.get("secrets") or []}  # as workspace_secret_names
-    for data in documents:
-        secrets |= referenced(data)
-    return redacting(store, Redactor(secrets, env))
+    return redacting(store, Redactor(secret_names(spec.get("secrets") or [], documents), env))

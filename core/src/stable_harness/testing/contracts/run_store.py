@@ -7,6 +7,7 @@ a fresh, opened store; ``reopen`` checks what must survive a restart.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -35,6 +36,7 @@ from stable_harness.store.contract import (
     PendingEvent,
     RunPatch,
     RunStore,
+    StoreSignals,
     WriteBatch,
 )
 from stable_harness.testing.contracts.base import ContractSuite, build
@@ -275,6 +277,31 @@ class RunStoreContract(ContractSuite):
         assert await run_store.request_cancel(run.id, now) is not None
         assert await run_store.cancel_requests("A") == [run.id]
         assert await run_store.cancel_requests("B") == []
+
+    async def test_signals_wake_the_listeners_of_their_channel(self, run_store: RunStore
+                                                               ) -> None:
+        """A store offering :class:`StoreSignals` wakes every listener of a signalled channel
+        and no other; after ``stop`` a listener is not woken. (Stores without signals are
+        polled, and pass trivially.)
+
+        Fix: deliver ``signal(channel)`` to each ``listen(channel, wake)`` on the loop."""
+        if not isinstance(run_store, StoreSignals):
+            return
+        woken: list[str] = []
+        one = run_store.listen("contract:a", lambda: woken.append("a1"))
+        two = run_store.listen("contract:a", lambda: woken.append("a2"))
+        other = run_store.listen("contract:b", lambda: woken.append("b"))
+        run_store.signal("contract:a")
+        for _ in range(200):
+            if len(woken) >= 2:
+                break
+            await asyncio.sleep(0.01)
+        assert sorted(woken) == ["a1", "a2"]
+        for stop in (one, two, other):
+            stop()
+        run_store.signal("contract:a")
+        await asyncio.sleep(0.05)
+        assert sorted(woken) == ["a1", "a2"]
 
     async def test_orphans_are_in_flight_runs_nobody_holds(self, run_store: RunStore) -> None:
         """Recovery asks for queued or running runs whose lease is free or expired; held

@@ -12,7 +12,7 @@ if [[ "${1:-}" == "--quick" ]]; then
   $py benchmarks/runtime.py --quick --no-write
   $py benchmarks/langgraph_runtime.py --runs 30 --no-write
   $py benchmarks/sync_tools.py --rounds 1 --no-write
-  $py benchmarks/http_openai.py --requests 50 --no-write
+  $py benchmarks/http_serving.py --requests 100 --rounds 1 --no-write
   $py benchmarks/bfcl_gateway.py --pairs 50 --no-write
 else
   set -x
@@ -20,6 +20,6 @@ else
   $py benchmarks/runtime.py
   $py benchmarks/langgraph_runtime.py
   $py benchmarks/sync_tools.py
-  $py benchmarks/http_openai.py
+  $py benchmarks/http_serving.py
   $py benchmarks/bfcl_gateway.py
 fi

@@ -89,3 +89,13 @@ async def test_a_store_locked_by_another_process_does_not_freeze_the_loop(rt: Ru
         other.close()
     run = await start
     assert (await rt.wait(run.id, timeout=10)).status is RunStatus.COMPLETED
+
+
+async def test_the_run_a_start_returns_is_the_callers_snapshot(rt: Runtime) -> None:
+    """The driving task changes its own copy: the caller's run stays as it was acknowledged
+    (a shared object let a caller see a state the store did not hold yet)."""
+    run = await rt.start("z", agent="failing")
+    done = await rt.wait(run.id, timeout=20)
+    assert done.status is RunStatus.FAILED
+    assert run.status is RunStatus.QUEUED
+    assert run.attempt == 0

@@ -66,8 +66,10 @@ class ActiveRun:
         return event.id
 
     async def transition(self, status: RunStatus, type_: str, payload: dict[str, Any],
-                         **fields: Any) -> None:
-        """Persist a state change and its event in one commit, then return."""
+                         *, durable: bool = True, **fields: Any) -> None:
+        """Persist a state change and its event in one commit, then return (at once with
+        ``durable=False``: the change rides the writer's next commit, still before its event
+        is announced)."""
         if not can_transition(self.run.status, status):
             raise RuntimeError(f"illegal transition {self.run.status} -> {status}")
         fields.update(status=status, updated_at=time.time())
@@ -75,7 +77,8 @@ class ActiveRun:
             setattr(self.run, name, value)
         self.writer.pending.patches.append(RunPatch(self.run.id, fields))
         await self.emit(type_, payload)
-        await self.writer.sync()
+        if durable:
+            await self.writer.sync()
 
     async def session_history(self) -> list[dict[str, Any]]:
         """Completed, not rolled-back runs of the session before this one."""
@@ -104,9 +107,11 @@ class Executor:
                         ) -> bool:
         run = active.run
         settings = self.runtime.settings_for(run)
+        first = reason == "start" and run.attempt == 0
         attempt = await self._begin(active, reason)
         active.began.set()
-        replay = await self._replay(run.id)
+        # a run's first activation has nothing to replay: no call, approval or step yet
+        replay = Replay() if first else await self._replay(run.id)
         ctx = active.context = RunContext(active, replay, decision)
         try:
             async with asyncio.timeout(settings.timeout_seconds) as deadline:
@@ -196,7 +201,12 @@ class Executor:
             type_, payload = EventType.RUN_RESUMED, {
                 "runId": run.id, "attempt": number,
                 "reason": "approval" if reason == "resume" else "recovered"}
-        await active.transition(RunStatus.RUNNING, type_, payload, attempt=number,
+        # A start is not awaited to disk: a crash before the next commit leaves the run
+        # admitted and leased, which recovery takes over as it does a running one, and what
+        # the activation must not lose (a tool's intent, the outcome) commits it. A resume is:
+        # until then the store says the run is parked, which waiters take as settled.
+        await active.transition(RunStatus.RUNNING, type_, payload,
+                                durable=reason == "resume", attempt=number,
                                 started_at=run.started_at or now)
         return attempt
 
@@ -257,8 +267,10 @@ class Executor:
         if isinstance(exc, NondeterministicReplayError):
             error["code"] = "nondeterministic_replay"
         transient = is_transient(types, settings.retry)
+        # this attempt may not be committed yet (a start rides the next commit)
         retries = sum(1 for a in await self.runtime.store.list_attempts(run.id)
-                      if a.reason == "retry")
+                      if a.reason == "retry" and a.number != attempt.number)
+        retries += attempt.reason == "retry"
         if transient and isinstance(exc, ToolCallError) and not exc.idempotent:
             error["code"] = "not_retryable"
             error["message"] += " (the tool is not idempotent, so the call is not repeated)"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -232,11 +233,13 @@ class Runtime:
         session = Session(session_id, agent, now, now)
         # Acknowledged once durable: the writer commits a burst of starts together, off the
         # loop. The run starts when its commit lands, even if our caller has gone by then.
+        # The caller gets its own copy: the driving task changes the run before each commit.
         admitted = self.writer.admit(session, run, event)
         if not queue:
+            driven = dataclasses.replace(run)
             admitted.add_done_callback(
                 lambda done: None if done.cancelled() or done.exception() or self._closed
-                else self._launch(run, "start", None))
+                else self._launch(driven, "start", None))
         try:
             await asyncio.shield(admitted)
         except DuplicateRunError:

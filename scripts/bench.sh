@@ -14,6 +14,7 @@ if [[ "${1:-}" == "--quick" ]]; then
   $py benchmarks/sync_tools.py --rounds 1 --no-write
   $py benchmarks/http_serving.py --requests 100 --rounds 1 --no-write
   $py benchmarks/bfcl_gateway.py --pairs 50 --no-write
+  $py benchmarks/mcp_gateway.py --calls 100 --rounds 1 --no-write
 else
   set -x
   $py benchmarks/cold_start.py
@@ -22,4 +23,5 @@ else
   $py benchmarks/sync_tools.py
   $py benchmarks/http_serving.py
   $py benchmarks/bfcl_gateway.py
+  $py benchmarks/mcp_gateway.py
 fi

@@ -30,3 +30,4 @@ check() {
 check langgraph
 check deepagents langgraph
 check http
+check mcp

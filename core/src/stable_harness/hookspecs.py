@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         RunStoreRecord,
         SurfaceRecord,
         ToolRegistryRecord,
+        ToolSourceRecord,
     )
 
 PROJECT = "stable_harness"
@@ -152,6 +153,37 @@ def stable_harness_register_tool_registries() -> Sequence[ToolRegistryRecord]:
             return [ToolRegistryRecord(
                 name="http-tools", factory="http_tools.registry:HttpToolRegistry",
                 summary="Tools backed by HTTP endpoints", config_model=HttpToolConfig,
+            )]
+    """
+    raise NotImplementedError
+
+
+# --------------------------------------------------------------------------------------------
+# Tool sources
+# --------------------------------------------------------------------------------------------
+
+
+@hookspec
+def stable_harness_register_tool_sources() -> Sequence[ToolSourceRecord]:
+    """Register tool sources: servers whose tools are discovered when they are connected.
+
+    ``kind: McpServer`` documents use the source named ``mcp``. The runtime connects a source
+    when a run of an agent that lists the server starts, shares it between runs, and puts
+    every call through the tool gateway, the policies and the ledger, as for a workspace tool.
+
+    :return: a sequence of :class:`~stable_harness.records.ToolSourceRecord`. ``factory`` is
+        called once per declared server as ``factory(config, name=, spec=, root=, secret=)``
+        and returns a :class:`~stable_harness.tools.sources.ToolSource`.
+
+    Implemented by: ``stable-harness-mcp`` (``mcp``).
+
+    Example::
+
+        @hookimpl
+        def stable_harness_register_tool_sources():
+            return [ToolSourceRecord(
+                name="mcp", factory="stable_harness_mcp.client.source:McpToolSource",
+                summary="MCP servers as tool sources",
             )]
     """
     raise NotImplementedError

@@ -25,6 +25,7 @@ class Slot(StrEnum):
     BACKEND = "backend"
     MODEL_PROVIDER = "model provider"
     TOOL_REGISTRY = "tool registry"
+    TOOL_SOURCE = "tool source"
     MEMORY_STORE = "memory store"
     RUN_STORE = "run store"
     POLICY = "policy"
@@ -143,6 +144,15 @@ class ToolRegistryRecord(PluginRecord):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ToolSourceRecord(PluginRecord):
+    """A kind of server whose tools are discovered when it is connected (``kind: McpServer``
+    documents use the source named ``mcp``). ``factory(config, name=, spec=, root=,
+    secret=)`` returns a :class:`~stable_harness.tools.sources.ToolSource`."""
+
+    slot: ClassVar[Slot] = Slot.TOOL_SOURCE
+
+
+@dataclass(frozen=True, kw_only=True)
 class MemoryStoreRecord(PluginRecord):
     """A long-term memory store (``Memory.spec.store.use``)."""
 
@@ -178,12 +188,19 @@ class SurfaceRecord(PluginRecord):
     with ``stable-harness start`` unless the YAML disables them; a ``takes_bare_port``
     surface gets a bare ``start --port N`` when several are enabled (the OpenAI-compatible
     one, as the seed's ``start --port 8642`` means). ``factory(config)`` returns a
-    :class:`~stable_harness.surfaces.Surface`."""
+    :class:`~stable_harness.surfaces.Surface`.
+
+    A surface ``mounted_on`` another one has no port of its own: it is served at
+    ``mount_path`` by that surface's server, behind its token and limits, and its factory
+    returns a :class:`~stable_harness.surfaces.MountedSurface` (the MCP surface at ``/mcp``
+    on ``http``)."""
 
     slot: ClassVar[Slot] = Slot.SURFACE
     default_port: int | None = None
     enabled_by_default: bool = False
     takes_bare_port: bool = False
+    mounted_on: str | None = None
+    mount_path: str | None = None
 
 
 @dataclass(frozen=True)

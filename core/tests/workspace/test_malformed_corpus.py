@@ -99,8 +99,7 @@ CASES = [
          ("unknown-reference", "agents.yaml:8", "spec.skills[0]", "none are defined")]),
     Case("dangling-mcp-server", {"agents.yaml": agent(
         "  backend: python\n  entrypoint: agents:orchestra\n  mcpServers: [files]\n")},
-        [("unsupported-capability", "agents.yaml:8", "spec.mcpServers", "capability 'mcp'"),
-         ("unknown-reference", "agents.yaml:8", "spec.mcpServers[0]", "unknown McpServer")]),
+        [("unknown-reference", "agents.yaml:8", "spec.mcpServers[0]", "unknown McpServer")]),
     Case("dangling-memory", {"agents.yaml": agent(
         "  backend: python\n  entrypoint: agents:orchestra\n  memory: long-term\n")},
         [("unsupported-capability", "agents.yaml:8", "spec.memory", "cannot honour `memory`"),

@@ -38,6 +38,10 @@ def _no_tool(agent: str, name: str) -> LoadedTool:
     raise LookupError(f"no tool '{name}' is available to agent '{agent}'")
 
 
+def _no_server_tools(agent: str) -> list[str]:
+    return []
+
+
 @dataclass(frozen=True)
 class AgentBinding:
     """What a backend knows about the agent it serves, and the runtime services it may use.
@@ -51,6 +55,9 @@ class AgentBinding:
     :param tool: ``tool(agent, name)`` loads a workspace tool the agent may call (its schema
         and description; calls go through :meth:`RunContext.call_tool`).
     :param workspace: the whole loaded workspace (subagents, skills, …), when available.
+    :param server_tools: ``server_tools(name)``: the tools agent ``name`` (this agent or one
+        of its subagents) has from its ``mcpServers``, listed before the adapter is built;
+        ``tool(agent, tool_name)`` loads them like workspace tools.
     """
 
     name: str
@@ -60,6 +67,13 @@ class AgentBinding:
     model: Callable[[str], Any] = _no_model
     tool: Callable[[str, str], LoadedTool] = _no_tool
     workspace: Workspace | None = None
+    server_tools: Callable[[str], list[str]] = _no_server_tools
+
+    def tools_of(self, name: str, spec: AgentSpec | None = None) -> list[str]:
+        """Every tool agent ``name`` may call itself: its ``spec.tools`` (``spec``: its
+        spec, when it is not this agent), then its servers' tools."""
+        own = (self.spec if spec is None else spec).tools
+        return [*own, *(t for t in self.server_tools(name) if t not in own)]
 
 
 class BackendEvent:

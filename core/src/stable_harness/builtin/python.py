@@ -26,7 +26,7 @@ def stable_harness_register_backends() -> Sequence[BackendRecord]:
                 "subagents": Support.UNSUPPORTED,
                 "skills": Support.UNSUPPORTED,
                 "memory": Support.UNSUPPORTED,
-                "mcp": Support.UNSUPPORTED,
+                "mcp": Support.WRAPPED,
                 "custom_graph": Support.UNSUPPORTED,
                 "graph_overlay": Support.UNSUPPORTED,
             },

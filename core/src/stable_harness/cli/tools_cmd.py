@@ -20,10 +20,13 @@ AgentOpt = Annotated[str | None, typer.Option(
 
 
 def list_tools(ctx: typer.Context, agent: AgentOpt = None, as_json: JsonOpt = False) -> None:
-    """Tools of the workspace (or those an agent may call): registry, tags, arguments."""
+    """Tools of the workspace (or those an agent may call): registry, tags, arguments.
+
+    MCP servers are connected to list theirs (registry `mcp:SERVER`); one that cannot be
+    reached is an error naming it."""
 
     async def body(rt: Runtime) -> list[dict[str, Any]]:
-        return rt.describe_tools(agent)
+        return await rt.list_tools(agent)
 
     rows = with_runtime(ctx.obj.workspace, body, as_json=as_json)
     if as_json:
@@ -39,8 +42,8 @@ def list_tools(ctx: typer.Context, agent: AgentOpt = None, as_json: JsonOpt = Fa
         required = set(row["parameters"].get("required", []))
         args = ", ".join(f"{k}{'' if k in required else '?'}: {v.get('type', 'any')}"
                          for k, v in props.items())
-        table.add_row(row["name"], row["registry"], ", ".join(row["tags"]), args,
-                      row["description"])
+        registry = row["registry"] + (f":{row['server']}" if row.get("server") else "")
+        table.add_row(row["name"], registry, ", ".join(row["tags"]), args, row["description"])
     console().print(table)
 
 

@@ -32,12 +32,13 @@ FIRST_PARTY: tuple[FirstParty, ...] = (
         Slot.BACKEND: ("deepagents",)}),
     FirstParty("stable-harness-http", "plugins/http", {
         Slot.SURFACE: ("http", "openaiCompatible")}),
+    FirstParty("stable-harness-mcp", "plugins/mcp", {
+        Slot.TOOL_SOURCE: ("mcp",), Slot.SURFACE: ("mcp",)}),
 )
 
 #: Names the product documents promise that no distribution provides yet: what they are.
 PLANNED: dict[tuple[Slot, str], str] = {
     (Slot.SURFACE, "langgraph"): "the LangGraph-compatible API",
-    (Slot.SURFACE, "mcp"): "the runtime as an MCP server",
     (Slot.SURFACE, "a2a"): "the A2A protocol",
     (Slot.SURFACE, "agUi"): "the AG-UI protocol",
     (Slot.SURFACE, "acp"): "the Agent Client Protocol",

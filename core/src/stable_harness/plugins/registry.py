@@ -22,12 +22,14 @@ from stable_harness.records import (
     Slot,
     SurfaceRecord,
     ToolRegistryRecord,
+    ToolSourceRecord,
 )
 
 SLOT_HOOKS: dict[Slot, tuple[str, type[PluginRecord]]] = {
     Slot.BACKEND: ("stable_harness_register_backends", BackendRecord),
     Slot.MODEL_PROVIDER: ("stable_harness_register_model_providers", ModelProviderRecord),
     Slot.TOOL_REGISTRY: ("stable_harness_register_tool_registries", ToolRegistryRecord),
+    Slot.TOOL_SOURCE: ("stable_harness_register_tool_sources", ToolSourceRecord),
     Slot.MEMORY_STORE: ("stable_harness_register_memory_stores", MemoryStoreRecord),
     Slot.RUN_STORE: ("stable_harness_register_run_stores", RunStoreRecord),
     Slot.POLICY: ("stable_harness_register_policies", PolicyRecord),

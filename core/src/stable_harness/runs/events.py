@@ -36,6 +36,7 @@ class EventType(StrEnum):
     TOOL_COMPLETED = "harness.tool.completed"
     TOOL_FAILED = "harness.tool.failed"
     TOOL_REPAIRED = "harness.tool.repaired"
+    TOOL_PROGRESS = "harness.tool.progress"
     APPROVAL_REQUESTED = "harness.approval.requested"
     APPROVAL_RESOLVED = "harness.approval.resolved"
     ARTIFACT_RECORDED = "harness.artifact.recorded"
@@ -83,7 +84,8 @@ CATALOGUE: dict[EventType, tuple[str, tuple[str, ...]]] = {
                             ("runId", "inputTokens", "outputTokens", "totalTokens", "model")),
     EventType.TOOL_STARTED: ("A tool call was recorded in the ledger and is executing; "
                              "`source: upstream` marks a tool of the framework itself "
-                             "(observed, not in the ledger).",
+                             "(observed, not in the ledger), `source: mcp` with `server` a "
+                             "tool of an MCP server (as on its completed and failed events).",
                              ("runId", "callId", "tool", "arguments")),
     EventType.TOOL_COMPLETED: ("A tool call returned.", ("runId", "callId", "tool", "result")),
     EventType.TOOL_FAILED: ("A tool call raised or timed out.",
@@ -91,6 +93,9 @@ CATALOGUE: dict[EventType, tuple[str, tuple[str, ...]]] = {
     EventType.TOOL_REPAIRED: ("The tool gateway repaired a call before it ran (name, syntax, "
                               "types); each repair has its stage, code, path, before, after.",
                               ("runId", "callId", "tool", "arguments", "repairs")),
+    EventType.TOOL_PROGRESS: ("A running tool reported how far it got (MCP progress "
+                              "notifications; `total` when known).",
+                              ("runId", "callId", "tool", "progress", "total", "message")),
     EventType.APPROVAL_REQUESTED: ("The run asks for a decision.",
                                    ("runId", "approvalId", "action", "reason", "requester")),
     EventType.APPROVAL_RESOLVED: ("A decision was recorded.",

@@ -90,11 +90,12 @@ async def check_parent(store: RunStore, parent_run_id: str) -> None:
         raise NotFoundError(f"parent run {parent_run_id!r} does not exist", field="parentRunId")
 
 
-def check_tool_allowed(workspace: Workspace, agent: str, name: str) -> None:
+def check_tool_allowed(workspace: Workspace, agent: str, name: str,
+                       allowed: list[str] | None = None) -> None:
     """Raise a model-readable error unless ``agent`` may call tool ``name``: its own tools
-    and those of its subagents (which run inside its runs)."""
-    allowed = agent_tools(workspace, agent)
-    if name not in allowed:
+    and those of its subagents (which run inside its runs), or ``allowed``."""
+    allowed = agent_tools(workspace, agent) if allowed is None else allowed
+    if name not in allowed or name not in workspace.tools:
         hint = did_you_mean(name, allowed)
         raise ToolNotAvailableError(name, {
             "code": "unknown_tool", "types": [],

@@ -70,8 +70,8 @@ def load_tool(ws: Workspace, name: str) -> LoadedTool:
                       spec.timeout_seconds)
 
 
-def make_adapter(ws: Workspace, agent: str,
-                 tool: Callable[[str, str], LoadedTool]) -> BackendAdapter:
+def make_adapter(ws: Workspace, agent: str, tool: Callable[[str, str], LoadedTool],
+                 server_tools: Callable[[str], list[str]] | None = None) -> BackendAdapter:
     """Build the backend adapter of ``agent``: ``factory(options, agent=AgentBinding)``."""
     entry = ws.agent_entry(agent)
     if entry is None:
@@ -79,9 +79,14 @@ def make_adapter(ws: Workspace, agent: str,
     spec = entry.doc.spec
     record = ws.plugins.registry(Slot.BACKEND).get(spec.backend).record
     binding = AgentBinding(agent, spec, ws.root, state_dir=state_dir(ws),
-                           model=lambda name: make_model(ws, name), tool=tool, workspace=ws)
+                           model=lambda name: make_model(ws, name), tool=tool, workspace=ws,
+                           server_tools=server_tools or _no_server_tools)
     adapter: BackendAdapter = record.create(spec.options, agent=binding)
     return adapter
+
+
+def _no_server_tools(agent: str) -> list[str]:
+    return []
 
 
 def make_policies(ws: Workspace) -> list[tuple[str, ToolPolicy]]:

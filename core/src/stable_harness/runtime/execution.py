@@ -115,6 +115,7 @@ class Executor:
         ctx = active.context = RunContext(active, replay, decision)
         try:
             async with asyncio.timeout(settings.timeout_seconds) as deadline:
+                await self.runtime.toolbox.prepare(run.agent)  # its tool servers, once
                 outcome = await self._consume(ctx, self._stream(ctx, reason, decision))
         except SuspendRun as suspend:
             await self._park(active, ctx, suspend.approval, attempt)

@@ -21,6 +21,8 @@ def describe_agent(ws: Workspace, name: str) -> dict[str, Any]:
         "agent": name, "description": doc.metadata.description, "backend": spec.backend,
         "model": spec.model, "tools": list(spec.tools), "subagents": list(spec.subagents),
         "skills": list(spec.skills), "graph": spec.graph,
+        "mcpServers": [u.model_dump(mode="json", by_alias=True, exclude_none=True)
+                       for u in spec.mcp_servers],
         "edges": [{"from": e.source, "to": e.target} for e in spec.edges],
         "capabilities": {key: str(value) for key, value in record.capabilities.items()},
     }
@@ -48,3 +50,12 @@ def describe_tools(ws: Workspace, names: list[str], load: Callable[[str], Any]
                     "timeoutSeconds": spec.timeout_seconds, "idempotent": loaded.idempotent,
                     "description": loaded.description, "parameters": loaded.parameters})
     return out
+
+
+def describe_sourced(tool: Any) -> dict[str, Any]:
+    """A tool of a tool server (a ``SourcedTool``), described like a workspace tool."""
+    loaded = tool.loaded
+    return {"name": tool.name, "registry": "mcp", "server": tool.server,
+            "serverName": tool.original, "tags": sorted(tool.tags),
+            "timeoutSeconds": loaded.timeout_seconds, "idempotent": loaded.idempotent,
+            "description": loaded.description, "parameters": loaded.parameters}

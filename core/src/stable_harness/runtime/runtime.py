@@ -56,7 +56,7 @@ from stable_harness.runtime.cancelling import (
 )
 from stable_harness.runtime.decisions import record_decision
 from stable_harness.runtime.execution import ActiveRun, Executor, evidence_count
-from stable_harness.runtime.introspect import agent_mermaid, describe_agent
+from stable_harness.runtime.introspect import agent_mermaid, describe_agent, describe_sourced
 from stable_harness.runtime.leases import new_owner_id
 from stable_harness.runtime.recovery import keep_leases, recover_orphans, stop_lost_runs
 from stable_harness.runtime.redacting_store import redacting
@@ -98,7 +98,9 @@ class Runtime:
         self.executor = Executor(self)
         self._tasks: dict[str, tuple[asyncio.Task[None], ActiveRun]] = {}
         self._adapters: dict[str, BackendAdapter] = {}
+        self._retired: list[BackendAdapter] = []  # built before their tools changed
         self.toolbox = Toolbox(workspace)
+        self.toolbox.changed.append(self._tools_changed)
         self._reported_sink_failures: set[tuple[str, str]] = set()
         self._keeper: asyncio.Task[None] | None = None
         self.sessions = SessionLocks()  # admission to a session, one run at a time
@@ -154,9 +156,10 @@ class Runtime:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await self.writer.close()
-        for adapter in self._adapters.values():
+        for adapter in [*self._adapters.values(), *self._retired]:
             with contextlib.suppress(Exception):
                 await close_adapter(adapter)
+        await self.toolbox.sources.close()
         for run_id in list(self._tasks):
             await self.store.release(run_id, self.owner)
         await self.sinks.close()
@@ -178,6 +181,7 @@ class Runtime:
         request, agent = resolve_target(self.workspace, request)
         validate_request(self.workspace, request, agent)
         if request.tool_call is not None:  # refused before anything is stored
+            await self.toolbox.prepare(agent)  # the tool may be one of its servers'
             try:
                 self.toolbox.check(agent, request.tool_call.name, request.tool_call.arguments)
             except ToolRefusal as refusal:
@@ -304,8 +308,16 @@ class Runtime:
     def adapter(self, agent: str) -> BackendAdapter:
         """The backend adapter of ``agent`` (created once per runtime)."""
         if agent not in self._adapters:
-            self._adapters[agent] = make_adapter(self.workspace, agent, self.resolve_tool)
+            self._adapters[agent] = make_adapter(
+                self.workspace, agent, self.resolve_tool,
+                lambda name: self.toolbox.sources.own_tools(agent, name))
         return self._adapters[agent]
+
+    def _tools_changed(self, agent: str) -> None:
+        """An agent's server tools changed: its next run builds its backend again."""
+        adapter = self._adapters.pop(agent, None)
+        if adapter is not None:
+            self._retired.append(adapter)
 
     def describe_agent(self, agent: str | None = None, *, graph: bool = False
                        ) -> dict[str, Any]:
@@ -314,6 +326,19 @@ class Runtime:
         out = describe_agent(self.workspace, name)
         if graph:
             out["mermaid"] = agent_mermaid(self.workspace, name, self.adapter)
+        return out
+
+    async def list_tools(self, agent: str | None = None) -> list[dict[str, Any]]:
+        """Like :meth:`describe_tools`, with the tools of MCP servers (connecting them):
+        every server's, or those ``agent``'s servers give it."""
+        if agent is not None:
+            name = resolve_agent(self.workspace, agent)
+            await self.toolbox.prepare(name)
+            return self.toolbox.describe(name)
+        out = self.toolbox.describe(None)
+        for server in sorted(self.workspace.of_kind("McpServer")):
+            out.extend(describe_sourced(t)
+                       for t in await self.toolbox.sources.list_server(server))
         return out
 
     def describe_tools(self, agent: str | None = None) -> list[dict[str, Any]]:

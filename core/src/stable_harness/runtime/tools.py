@@ -12,19 +12,21 @@ tools tagged ``idempotent``; for any other tool an operator decides through an a
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import inspect
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from stable_harness.errors import StableHarnessError
 from stable_harness.gateway import CheckedCall, GatewayNote, ToolRefusal
 from stable_harness.gateway.policy import Governance, Verdict
 from stable_harness.runs.events import EventType
-from stable_harness.runs.models import LedgerEntry, LedgerStatus
+from stable_harness.runs.models import Artifact, LedgerEntry, LedgerStatus, new_id
 from stable_harness.runtime.faults import crash_point
 from stable_harness.runtime.settings import error_types
+from stable_harness.tools import calls
 
 if TYPE_CHECKING:
     from stable_harness.runtime.context import RunContext
@@ -77,6 +79,8 @@ class LoadedTool:
     description: str
     idempotent: bool
     timeout_seconds: float | None
+    # where the tool comes from, added to its events (``{"source": "mcp", "server": ...}``)
+    origin: Mapping[str, str] = field(default_factory=dict)
 
 
 class ToolRunner:
@@ -197,8 +201,9 @@ class ToolRunner:
         if started is not None:
             parent = await active.emit(EventType.TOOL_STARTED, {
                 "runId": active.run.id, "callId": key, "tool": tool.name,
-                "arguments": arguments}, ordinal=ordinal_started)
+                "arguments": arguments, **tool.origin}, ordinal=ordinal_started)
         ordinal_done = ctx.next_ordinal()
+        view = calls.CURRENT.set(_CallView(active, key, tool.name, parent))
         try:
             # a cancel may land while the intent is being made durable, after it is visible:
             # the call is then abandoned like one cancelled mid-flight, never left `started`
@@ -223,11 +228,13 @@ class ToolRunner:
             error = {"code": "timeout" if isinstance(exc, TimeoutError) else "error",
                      "message": f"{type(exc).__name__}: {exc}", "types": error_types(exc)}
             await self._record(entry, LedgerStatus.FAILED, None, error, ordinal_done, parent,
-                               EventType.TOOL_FAILED, {"error": error})
+                               EventType.TOOL_FAILED, {"error": error, **tool.origin})
             raise ToolCallError(tool.name, error, idempotent=tool.idempotent) from exc
+        finally:
+            calls.CURRENT.reset(view)
         crash_point("tool-executed", tool.name)
         await self._record(entry, LedgerStatus.SUCCEEDED, result, None, ordinal_done, parent,
-                           EventType.TOOL_COMPLETED, {"result": result})
+                           EventType.TOOL_COMPLETED, {"result": result, **tool.origin})
         crash_point("tool-result-recorded", tool.name)
         return result
 
@@ -246,6 +253,35 @@ class ToolRunner:
         if not entry.idempotent:
             # an idempotent call whose outcome is lost is simply repeated; others must not be
             await active.writer.sync()
+
+
+class _CallView:
+    """The runtime's side of one tool call (:mod:`stable_harness.tools.calls`).
+
+    Its events carry no ordinal: a replay that returns the recorded outcome does not call the
+    tool again, so they are never written twice for one recorded call."""
+
+    def __init__(self, active: ActiveRun, key: str, tool: str, parent: str | None) -> None:
+        self._active, self._key, self._tool, self._parent = active, key, tool, parent
+
+    async def progress(self, progress: float, total: float | None = None,
+                       message: str | None = None) -> None:
+        active = self._active
+        await active.emit(EventType.TOOL_PROGRESS, {
+            "runId": active.run.id, "callId": self._key, "tool": self._tool,
+            "progress": progress, "total": total, "message": message},
+            parent_id=self._parent)
+
+    async def artifact(self, name: str, content: bytes | str,
+                       media_type: str = "application/octet-stream") -> dict[str, Any]:
+        active = self._active
+        data = content.encode() if isinstance(content, str) else bytes(content)
+        art = Artifact(new_id("art"), active.run.id, name, media_type, data,
+                       hashlib.sha256(data).hexdigest(), time.time())
+        active.writer.pending.artifacts.append(art)
+        description = art.to_dict()
+        await active.emit(EventType.ARTIFACT_RECORDED, description, parent_id=self._parent)
+        return description
 
 
 async def _invoke(tool: LoadedTool, arguments: dict[str, Any], threads: SyncToolThreads

@@ -2,7 +2,13 @@
 themselves are plugins, e.g. ``stable-harness-http``)."""
 
 from stable_harness.surfaces.bindings import BindError, plan_bindings
-from stable_harness.surfaces.contract import Surface, SurfaceBinding
-from stable_harness.surfaces.serve import serve_surfaces
+from stable_harness.surfaces.contract import (
+    MountedSurface,
+    Surface,
+    SurfaceBinding,
+    SurfaceMount,
+)
+from stable_harness.surfaces.serve import make_mounted, serve_surfaces
 
-__all__ = ["BindError", "Surface", "SurfaceBinding", "plan_bindings", "serve_surfaces"]
+__all__ = ["BindError", "MountedSurface", "Surface", "SurfaceBinding", "SurfaceMount",
+           "make_mounted", "plan_bindings", "serve_surfaces"]

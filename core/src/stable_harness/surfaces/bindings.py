@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from stable_harness.errors import StableHarnessError
 from stable_harness.records import Slot, SurfaceRecord
 from stable_harness.secrets import resolve as resolve_secrets
-from stable_harness.surfaces.contract import SurfaceBinding
+from stable_harness.surfaces.contract import SurfaceBinding, SurfaceMount
 from stable_harness.workspace.kinds import ProtocolSpec
 from stable_harness.workspace.model import Workspace
 
@@ -69,9 +69,15 @@ def plan_bindings(ws: Workspace, overrides: Overrides = Overrides()) -> list[Sur
         raise BindError("no protocol surface is enabled: install one (e.g. "
                         "`pip install stable-harness-http`) or enable it under Runtime "
                         "spec.protocols")
+    mounted = {n: s for n, s in surfaces.items() if s[0].mounted_on is not None}
+    surfaces = {n: s for n, s in surfaces.items() if n not in mounted}
+    if not surfaces:
+        raise BindError(f"protocol{'s' if len(mounted) > 1 else ''} {', '.join(mounted)} "
+                        "are served on another surface, and none is enabled")
     bare = [n for n, (record, _) in surfaces.items() if record.takes_bare_port]
     ports = _port_overrides(overrides.ports, sorted(surfaces), bare[0] if len(bare) == 1
                             else None)
+    mounts = _mounts(ws, mounted, set(surfaces))
     bindings = []
     for name, (record, spec) in surfaces.items():
         port = ports.get(name, spec.port if spec.port is not None else record.default_port)
@@ -81,11 +87,35 @@ def plan_bindings(ws: Workspace, overrides: Overrides = Overrides()) -> list[Sur
         token = overrides.api_key or _token(spec.bearer_token)
         config = record.config_class().model_validate(resolve_secrets(_config(name, spec,
                                                                               record)))
-        binding = SurfaceBinding(name, overrides.host or spec.host, port, token, config)
+        binding = SurfaceBinding(name, overrides.host or spec.host, port, token, config,
+                                 tuple(mounts.get(name, ())))
         _check_exposure(binding)
         bindings.append(binding)
     _check_distinct(bindings)
     return bindings
+
+
+def _mounts(ws: Workspace, mounted: dict[str, tuple[SurfaceRecord, ProtocolSpec]],
+            hosts: set[str]) -> dict[str, list[SurfaceMount]]:
+    """Mounted surfaces by host. One the YAML enables on a host that is not served is an
+    error; one that is only on by default is left out quietly."""
+    out: dict[str, list[SurfaceMount]] = {}
+    for name, (record, spec) in mounted.items():
+        host = str(record.mounted_on)
+        if host not in hosts:
+            if name in ws.runtime.protocols:
+                raise BindError(f"protocol '{name}' is served at {record.mount_path} on "
+                                f"protocol '{host}', which is not enabled: enable "
+                                f"spec.protocols.{host} or disable spec.protocols.{name}")
+            continue
+        if spec.port is not None or spec.host != ProtocolSpec().host or spec.bearer_token:
+            raise BindError(f"spec.protocols.{name}: it is served on protocol '{host}' (at "
+                            f"{record.mount_path}), with its address and token; set those "
+                            f"under spec.protocols.{host}")
+        config = record.config_class().model_validate(resolve_secrets(_config(name, spec,
+                                                                              record)))
+        out.setdefault(host, []).append(SurfaceMount(name, str(record.mount_path), config))
+    return out
 
 
 def _config(name: str, spec: ProtocolSpec, record: SurfaceRecord) -> dict[str, object]:

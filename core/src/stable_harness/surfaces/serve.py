@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING
 
 from stable_harness.errors import PluginError
 from stable_harness.records import Slot
-from stable_harness.surfaces.contract import Surface, SurfaceBinding
+from stable_harness.surfaces.contract import (
+    MountedSurface,
+    Surface,
+    SurfaceBinding,
+    SurfaceMount,
+)
 
 if TYPE_CHECKING:
     from stable_harness.runtime import Runtime
@@ -21,6 +26,16 @@ def make_surface(runtime: Runtime, binding: SurfaceBinding) -> Surface:
     if not isinstance(surface, Surface):
         raise PluginError(f"protocol '{binding.name}': its factory returned "
                           f"{type(surface).__name__}, which has no serve() method")
+    return surface
+
+
+def make_mounted(runtime: Runtime, mount: SurfaceMount) -> MountedSurface:
+    """Build the mounted surface ``mount`` with its record's factory."""
+    record = runtime.workspace.plugins.registry(Slot.SURFACE).get(mount.name).record
+    surface = record.load_factory()(mount.config)
+    if not isinstance(surface, MountedSurface):
+        raise PluginError(f"protocol '{mount.name}': its factory returned "
+                          f"{type(surface).__name__}, which has no mount() method")
     return surface
 
 

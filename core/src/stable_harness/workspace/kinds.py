@@ -194,6 +194,20 @@ class Edge(Base):
     target: str = Field(alias="to", description="`END` or a reference such as `agents.NAME`.")
 
 
+class McpServerUse(Base):
+    """An agent's use of an `McpServer`: the server, and optionally which of its tools."""
+
+    server: str = Field(description="Name of the `McpServer`.")
+    tools: list[str] | None = Field(
+        None, description="Its tools the agent may call, by the server's names (default: "
+                          "all that the server's own filter keeps).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_alone(cls, value: Any) -> Any:
+        return {"server": value} if isinstance(value, str) else value
+
+
 class AgentSpec(Base):
     """An agent: a backend, a model, and the inventory it may use."""
 
@@ -202,7 +216,9 @@ class AgentSpec(Base):
     system_prompt: str = Field("", description="System prompt passed to the backend.")
     tools: list[str] = Field(default_factory=list, description="Names of `Tool`s it may call.")
     skills: list[str] = Field(default_factory=list, description="Names of `Skill`s.")
-    mcp_servers: list[str] = Field(default_factory=list, description="Names of `McpServer`s.")
+    mcp_servers: list[McpServerUse] = Field(
+        default_factory=list, description="`McpServer`s whose tools it may call: a name, or "
+                                          "`{server, tools}` to pick some of its tools.")
     memory: str | None = Field(None, description="Name of a `Memory` policy.")
     subagents: list[str] = Field(
         default_factory=list, description="Names of other `Agent`s it may delegate to."
@@ -278,14 +294,42 @@ class ToolSpec(Base):
 
 
 class McpServerSpec(Base):
-    """An MCP server whose tools agents may use."""
+    """An MCP server whose tools agents may use (needs `stable-harness-mcp`)."""
 
     transport: Literal["stdio", "streamable-http", "sse"] = Field(description="How to connect.")
     command: str | None = Field(None, description="Executable, for `stdio`.")
     args: list[str] = Field(default_factory=list, description="Arguments, for `stdio`.")
-    env: dict[str, str] = Field(default_factory=dict, description="Environment, for `stdio`.")
+    env: dict[str, str] = Field(default_factory=dict, description=(
+        "Environment, for `stdio` (added to a minimal safe one); `${secret:NAME}` is "
+        "resolved only when the server is started."))
+    cwd: str | None = Field(None, description="Working folder, for `stdio` (relative to the "
+                                              "workspace; default: the workspace).")
     url: str | None = Field(None, description="Endpoint, for `streamable-http` and `sse`.")
-    headers: dict[str, str] = Field(default_factory=dict, description="HTTP headers.")
+    headers: dict[str, str] = Field(default_factory=dict, description=(
+        "HTTP headers; `${secret:NAME}` is resolved only when the connection is made."))
+    include: list[str] | None = Field(None, description="Only these of its tools (by the "
+                                                        "server's names).")
+    exclude: list[str] = Field(default_factory=list, description="Leave these tools out.")
+    prefix: str = Field("", pattern=r"^[A-Za-z0-9_.-]*$", description=(
+        "Put before each tool's name (e.g. `time_`), to keep names distinct; a name used by "
+        "two servers, or by a server and a workspace tool, is an error naming both."))
+    timeout_seconds: float | None = Field(None, gt=0, le=86_400, description=(
+        "Longest call to one of its tools; the call is then cancelled on the server."))
+    connect_timeout_seconds: float = Field(30.0, gt=0, le=600, description=(
+        "Longest wait for the server to start and list its tools."))
+    tags: list[str] = Field(default_factory=list, description=(
+        "Tags of all its tools. Tools also get tags from their annotations (`readOnlyHint` → "
+        "`read-only`, `destructiveHint` → `mutating`, `idempotentHint` → `idempotent`, "
+        "`openWorldHint` → `network`), unless these tags already say how the tools behave "
+        "(any of those four): explicit YAML wins."))
+
+    @field_validator("tags")
+    @classmethod
+    def _tag_format(cls, value: list[str]) -> list[str]:
+        for tag in value:
+            if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", tag):
+                raise ValueError(f"tag {tag!r} must be lowercase letters, digits and '-'")
+        return value
 
     @model_validator(mode="after")
     def _transport_fields(self) -> McpServerSpec:

@@ -11,6 +11,7 @@ from stable_harness.workspace.diagnostics import Path
 from stable_harness.workspace.kinds import (
     AgentDoc,
     Envelope,
+    McpServerDoc,
     MemoryDoc,
     ModelDoc,
     RuntimeDoc,
@@ -63,6 +64,8 @@ def plugin_uses(doc: Envelope) -> Iterator[PluginUse]:
     elif isinstance(doc, ToolDoc):
         yield PluginUse(Slot.TOOL_REGISTRY, doc.spec.registry, doc.spec.config,
                         ("spec", "registry"), ("spec", "config"))
+    elif isinstance(doc, McpServerDoc):  # the kind names its source: MCP
+        yield PluginUse(Slot.TOOL_SOURCE, "mcp", {}, ("kind",), ("spec",))
     elif isinstance(doc, MemoryDoc):
         yield PluginUse(Slot.MEMORY_STORE, doc.spec.store.use, doc.spec.store.config,
                         ("spec", "store", "use"), ("spec", "store", "config"))

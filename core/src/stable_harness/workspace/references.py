@@ -50,10 +50,11 @@ def check_agent(entry: Entry[AgentDoc], inv: Names) -> Iterator[Diagnostic]:
     spec = entry.doc.spec
     yield from _ref(entry, ("spec", "model"), "Model", spec.model, inv)
     yield from _ref(entry, ("spec", "memory"), "Memory", spec.memory, inv)
-    for field, kind in (("tools", "Tool"), ("skills", "Skill"), ("mcpServers", "McpServer"),
-                        ("subagents", "Agent")):
-        for i, name in enumerate(getattr(spec, field if field != "mcpServers" else "mcp_servers")):
+    for field, kind in (("tools", "Tool"), ("skills", "Skill"), ("subagents", "Agent")):
+        for i, name in enumerate(getattr(spec, field)):
             yield from _ref(entry, ("spec", field, i), kind, name, inv)
+    for i, use in enumerate(spec.mcp_servers):
+        yield from _ref(entry, ("spec", "mcpServers", i), "McpServer", use.server, inv)
     if entry.doc.metadata.name in spec.subagents:
         i = spec.subagents.index(entry.doc.metadata.name)
         yield Diagnostic("invalid-reference", "an agent cannot be its own subagent",

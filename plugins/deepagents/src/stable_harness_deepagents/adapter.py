@@ -22,10 +22,11 @@ class DeepAgentsAdapter(GraphAdapter):
         from deepagents import create_deep_agent
 
         spec = self.agent.spec
+        tools = self.agent.tools_of(self.agent.name)
         return create_deep_agent(
-            model=self.model(), tools=self.tools_of(self.agent.name, spec.tools),
+            model=self.model(), tools=self.tools_of(self.agent.name, tools),
             system_prompt=spec.system_prompt or None,
-            middleware=self.middleware(spec.tools, project),
+            middleware=self.middleware(tools, project),
             subagents=[self._subagent(name) for name in spec.subagents] or None,
             skills=self._skill_sources(spec.skills) or None,
             memory=[f"/memories/{path}" for path in self.options.memory_files] or None,
@@ -40,12 +41,13 @@ class DeepAgentsAdapter(GraphAdapter):
             raise StableHarnessError(f"agent '{self.agent.name}': unknown subagent '{name}'")
         doc = ws.agents[name].doc
         spec = doc.spec
+        tools = self.agent.tools_of(name, spec)
         out: dict[str, Any] = {
             "name": name,
             "description": doc.metadata.description or spec.system_prompt or name,
             "system_prompt": spec.system_prompt or f"You are the {name} subagent.",
-            "tools": self.tools_of(self.agent.name, spec.tools),
-            "middleware": [RuntimeToolsMiddleware(spec.tools, project)],
+            "tools": self.tools_of(self.agent.name, tools),
+            "middleware": [RuntimeToolsMiddleware(tools, project)],
         }
         if spec.model:
             out["model"] = self.agent.model(spec.model)

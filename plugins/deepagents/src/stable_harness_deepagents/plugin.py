@@ -19,7 +19,7 @@ CAPABILITIES = {
     "subagents": Support.NATIVE,
     "skills": Support.NATIVE,
     "memory": Support.UNSUPPORTED,
-    "mcp": Support.UNSUPPORTED,
+    "mcp": Support.WRAPPED,
     "planning": Support.NATIVE,
     "graph_render": Support.NATIVE,
 }

@@ -126,14 +126,15 @@ class LangGraphAdapter(GraphAdapter):
             return compile_overlay(self, checkpointer)
         from langchain.agents import create_agent
 
-        middleware = self.middleware(spec.tools)
+        tools = self.agent.tools_of(self.agent.name)
+        middleware = self.middleware(tools)
         if self.options.interrupt_on:
             from langchain.agents.middleware import HumanInTheLoopMiddleware
 
             middleware.insert(len(middleware) - 1, HumanInTheLoopMiddleware(
                 dict(self.options.interrupt_on), interrupt_mode=self.options.interrupt_mode))
         return create_agent(
-            self.model(), self.tools_of(self.agent.name, spec.tools),
+            self.model(), self.tools_of(self.agent.name, tools),
             system_prompt=spec.system_prompt or None, middleware=middleware,
             response_format=self.response_format(), checkpointer=checkpointer,
             interrupt_before=self.options.interrupt_before or None,

@@ -71,7 +71,8 @@ def _handler(adapter: LangGraphAdapter, ref: str) -> Any:
     kind, _, name = ref.partition(".")
     spec = adapter.agent.spec
     if kind == "models":
-        model = adapter.model(name).bind_tools(adapter.tools_of(adapter.agent.name, spec.tools))
+        model = adapter.model(name).bind_tools(adapter.tools_of(
+            adapter.agent.name, adapter.agent.tools_of(adapter.agent.name)))
         prompt = [SystemMessage(spec.system_prompt)] if spec.system_prompt else []
 
         async def call_model(state: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ CAPABILITIES = {
     "subagents": Support.WRAPPED,
     "skills": Support.UNSUPPORTED,
     "memory": Support.UNSUPPORTED,
-    "mcp": Support.UNSUPPORTED,
+    "mcp": Support.WRAPPED,
     "graph_render": Support.NATIVE,
 }
 

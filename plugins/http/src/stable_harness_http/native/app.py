@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from importlib.metadata import version
+from typing import Any
 
 from fastapi import FastAPI
 from stable_harness.runtime import Runtime
@@ -30,8 +32,10 @@ ERROR_SCHEMA = {
 
 
 def build_native_app(runtime: Runtime, binding: SurfaceBinding,
-                     stopping: asyncio.Event | None = None) -> Guard:
-    """The app for ``binding`` (its token and limits apply to every route but ``/health``)."""
+                     stopping: asyncio.Event | None = None,
+                     mounts: Mapping[str, Any] | None = None) -> Guard:
+    """The app for ``binding`` (its token and limits apply to every route but ``/health``,
+    and to the apps of ``mounts``: path → ASGI app, e.g. the MCP surface at ``/mcp``)."""
     app = FastAPI(default_response_class=AsciiJSONResponse,
                   title="stable-harness runtime API", version=version("stable-harness-http"),
                   description=DESCRIPTION, docs_url="/docs", redoc_url=None)
@@ -39,6 +43,8 @@ def build_native_app(runtime: Runtime, binding: SurfaceBinding,
     install_handlers(app, native_error)
     for module in (requests_routes, runs_routes, inspect_routes):
         app.include_router(module.router)
+    for path, mounted in (mounts or {}).items():
+        app.mount(path, mounted)
     publish_openapi(app, error_schema=ERROR_SCHEMA, bearer=binding.bearer_token is not None)
     return Guard(app, token=binding.bearer_token,
                  max_body_bytes=binding.config.max_body_bytes,

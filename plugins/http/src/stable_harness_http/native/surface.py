@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 
 from stable_harness.runtime import Runtime
@@ -19,8 +20,14 @@ class NativeSurface:
 
     async def serve(self, runtime: Runtime, binding: SurfaceBinding, *,
                     ready: Callable[[str], None], stop: asyncio.Event) -> None:
+        from stable_harness.surfaces import make_mounted
+
         from stable_harness_http.native.app import build_native_app
         from stable_harness_http.server import serve_app
 
-        await serve_app(build_native_app(runtime, binding, stop), binding, ready=ready,
-                        stop=stop)
+        async with contextlib.AsyncExitStack() as stack:
+            # surfaces served at a path of this one (MCP at /mcp), running while we serve
+            mounts = {m.path: await stack.enter_async_context(
+                make_mounted(runtime, m).mount(runtime)) for m in binding.mounts}
+            await serve_app(build_native_app(runtime, binding, stop, mounts), binding,
+                            ready=ready, stop=stop)

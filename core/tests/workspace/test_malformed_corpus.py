@@ -102,8 +102,7 @@ CASES = [
         [("unknown-reference", "agents.yaml:8", "spec.mcpServers[0]", "unknown McpServer")]),
     Case("dangling-memory", {"agents.yaml": agent(
         "  backend: python\n  entrypoint: agents:orchestra\n  memory: long-term\n")},
-        [("unsupported-capability", "agents.yaml:8", "spec.memory", "cannot honour `memory`"),
-         ("unknown-reference", "agents.yaml:8", "spec.memory", "unknown Memory 'long-term'")]),
+        [("unknown-reference", "agents.yaml:8", "spec.memory", "unknown Memory 'long-term'")]),
     Case("duplicate-name-across-files", {"more-tools.yaml": """
         apiVersion: stable-harness.dev/v1
         kind: Tool

@@ -25,7 +25,7 @@ def stable_harness_register_backends() -> Sequence[BackendRecord]:
                 "tools": Support.WRAPPED,
                 "subagents": Support.UNSUPPORTED,
                 "skills": Support.UNSUPPORTED,
-                "memory": Support.UNSUPPORTED,
+                "memory": Support.WRAPPED,
                 "mcp": Support.WRAPPED,
                 "custom_graph": Support.UNSUPPORTED,
                 "graph_overlay": Support.UNSUPPORTED,

@@ -15,6 +15,7 @@ from stable_harness.cli import (
     exchange_cmd,
     init_cmd,
     inspect_cmd,
+    memory_cmd,
     plugins_cmd,
     runs_cmd,
     schema_cmd,
@@ -124,6 +125,15 @@ def build_app() -> typer.Typer:
     tool.command("list")(tools_cmd.list_tools)
     tool.command("call")(tools_cmd.call_tool)
     app.add_typer(tool, name="tool")
+    memory = typer.Typer(help="The workspace's memory stores: list, search, get, put, "
+                              "delete, export, import, expire.", no_args_is_help=True,
+                         rich_markup_mode=None)
+    for name, command in (("list", memory_cmd.list_namespaces), ("search", memory_cmd.search),
+                          ("get", memory_cmd.get), ("put", memory_cmd.put),
+                          ("delete", memory_cmd.delete), ("export", memory_cmd.export),
+                          ("import", memory_cmd.import_), ("expire", memory_cmd.expire)):
+        memory.command(name)(command)
+    app.add_typer(memory, name="memory")
     plugins = typer.Typer(help="Inspect installed plugins.", no_args_is_help=True,
                           rich_markup_mode=None)
     plugins.command("list")(plugins_cmd.list_plugins)

@@ -17,13 +17,14 @@ Namespace = tuple[str, ...]
 
 @dataclass(frozen=True)
 class MemoryItem:
-    """One stored memory. Times are epoch seconds."""
+    """One stored memory. Times are epoch seconds; ``expires_at`` None never expires."""
 
     namespace: Namespace
     key: str
     value: dict[str, Any]
     created_at: float
     updated_at: float
+    expires_at: float | None = None
 
 
 def check_key(namespace: Namespace, key: str | None = None) -> None:
@@ -48,22 +49,32 @@ class MemoryStore(Protocol):
     async def close(self) -> None:
         """Release connections."""
 
-    async def put(self, namespace: Namespace, key: str, value: Mapping[str, Any]) -> None:
+    async def put(self, namespace: Namespace, key: str, value: Mapping[str, Any], *,
+                  ttl_seconds: float | None = None) -> None:
         """Store ``value`` (a JSON object) at ``namespace``/``key``, replacing what was there
-        (``created_at`` stays, ``updated_at`` moves). Bad namespaces, keys or values raise
-        ``ValueError`` and store nothing."""
+        (``created_at`` stays, ``updated_at`` moves); with ``ttl_seconds`` it expires that
+        long after this write. Bad namespaces, keys or values raise ``ValueError`` and store
+        nothing."""
 
     async def get(self, namespace: Namespace, key: str) -> MemoryItem | None:
-        """The item, or None."""
+        """The item, or None (also when it has expired)."""
 
     async def delete(self, namespace: Namespace, key: str) -> None:
         """Remove the item; no error when it is absent."""
 
     async def search(self, prefix: Namespace, *, filter: Mapping[str, Any] | None = None,
                      limit: int = 10, offset: int = 0) -> list[MemoryItem]:
-        """Items in ``prefix`` or below whose value has every ``filter`` key equal to the
-        given value, most recently updated first."""
+        """Items in ``prefix`` or below (``()``: all) that match ``filter``
+        (:mod:`stable_harness.memory.filters`: LangGraph's semantics, operators included),
+        most recently updated first; expired items are left out."""
 
     async def list_namespaces(self, prefix: Namespace = (), limit: int = 100
                               ) -> list[Namespace]:
         """Namespaces holding items, at or below ``prefix``, sorted."""
+
+    async def expire(self, now: float | None = None) -> int:
+        """Delete the items whose time to live has passed; return how many."""
+
+    async def restore(self, items: list[MemoryItem]) -> None:
+        """Store ``items`` exactly as given (times included), replacing what is at their
+        keys, in one transaction: an import of an export reads back the same."""

@@ -40,6 +40,11 @@ class EventType(StrEnum):
     APPROVAL_REQUESTED = "harness.approval.requested"
     APPROVAL_RESOLVED = "harness.approval.resolved"
     ARTIFACT_RECORDED = "harness.artifact.recorded"
+    MEMORY_READ = "harness.memory.read"
+    MEMORY_SEARCHED = "harness.memory.searched"
+    MEMORY_WRITTEN = "harness.memory.written"
+    MEMORY_DELETED = "harness.memory.deleted"
+    MEMORY_RECALLED = "harness.memory.recalled"
     PLAN_UPDATED = "harness.plan.updated"
     DELEGATION_STARTED = "harness.delegation.started"
     DELEGATION_COMPLETED = "harness.delegation.completed"
@@ -102,6 +107,18 @@ CATALOGUE: dict[EventType, tuple[str, tuple[str, ...]]] = {
                                   ("runId", "approvalId", "decision", "message", "arguments")),
     EventType.ARTIFACT_RECORDED: ("The run stored a file-like result.",
                                   ("runId", "artifactId", "name", "mediaType", "size", "sha256")),
+    EventType.MEMORY_READ: ("The run read a memory item (never its value).",
+                            ("runId", "memory", "namespace", "key", "found")),
+    EventType.MEMORY_SEARCHED: ("The run searched memory at or below a namespace.",
+                                ("runId", "memory", "namespace", "count")),
+    EventType.MEMORY_WRITTEN: ("The run stored a memory item (after its policy allowed it; "
+                               "secrets redacted, never the value in the event).",
+                               ("runId", "memory", "namespace", "key", "bytes")),
+    EventType.MEMORY_DELETED: ("The run deleted a memory item.",
+                               ("runId", "memory", "namespace", "key")),
+    EventType.MEMORY_RECALLED: ("Before the run, items recalled from its memory policy's "
+                                "namespaces.",
+                                ("runId", "memory", "namespaces", "count", "keys")),
     EventType.PLAN_UPDATED: ("The agent wrote or revised its plan (DeepAgents `write_todos`).",
                              ("runId", "items")),
     EventType.DELEGATION_STARTED: ("Work was handed to a subagent (DeepAgents `task`).",

@@ -36,7 +36,9 @@ from stable_harness.runs.events import EventType
 from stable_harness.runs.models import Approval, Artifact, Decision, LedgerEntry, Run, new_id
 
 if TYPE_CHECKING:
+    from stable_harness.memory.contract import MemoryItem
     from stable_harness.runtime.execution import ActiveRun
+    from stable_harness.runtime.memory_access import GovernedMemory
 
 
 class SuspendRun(BaseException):
@@ -73,6 +75,9 @@ class RunContext:
         self._held = ""  # streamed text held back: it may begin a secret (see _carry)
         self.refusals = 0  # tool calls the gateway refused in this activation
         self.receipts = set(replay.ledger)  # ledger keys of the run so far (`evidenceCount`)
+        # the agent's memory policy for this run (`Agent.spec.memory`), and what it recalled
+        self.memory: GovernedMemory | None = None
+        self.recalled: list[MemoryItem] = []
 
     # -- what the run is -------------------------------------------------------------------
 
@@ -163,6 +168,13 @@ class RunContext:
             return
         type_, payload = _map(event)
         await self._active.emit(type_, {"runId": self.run_id, **payload}, ordinal=ordinal)
+
+    async def emit_event(self, type_: str, payload: dict[str, Any]) -> None:
+        """Write an observation event (``harness.memory.*``): no ordinal, so a replay that
+        observes again writes it again rather than being mistaken for a recorded step."""
+        if self._held:
+            await self.flush_output()
+        await self._active.emit(type_, {"runId": self.run_id, **payload})
 
     def _carry(self, text: str) -> str:
         """The part of the stream that is safe to emit now (secrets redacted); a tail that

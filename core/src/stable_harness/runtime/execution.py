@@ -116,6 +116,9 @@ class Executor:
         try:
             async with asyncio.timeout(settings.timeout_seconds) as deadline:
                 await self.runtime.toolbox.prepare(run.agent)  # its tool servers, once
+                ctx.memory = await self.runtime.memories.bind(ctx)
+                if ctx.memory is not None and reason == "start" and run.attempt == 1:
+                    ctx.recalled = await ctx.memory.recall(_text_of(run.input))
                 outcome = await self._consume(ctx, self._stream(ctx, reason, decision))
         except SuspendRun as suspend:
             await self._park(active, ctx, suspend.approval, attempt)
@@ -337,6 +340,10 @@ async def _close_stream(stream: AsyncIterator[BackendEvent]) -> None:
     close = getattr(stream, "aclose", None)
     if close is not None:
         await close()
+
+
+def _text_of(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _uncancel() -> None:

@@ -58,6 +58,7 @@ from stable_harness.runtime.decisions import record_decision
 from stable_harness.runtime.execution import ActiveRun, Executor, evidence_count
 from stable_harness.runtime.introspect import agent_mermaid, describe_agent, describe_sourced
 from stable_harness.runtime.leases import new_owner_id
+from stable_harness.runtime.memories import Memories
 from stable_harness.runtime.recovery import keep_leases, recover_orphans, stop_lost_runs
 from stable_harness.runtime.redacting_store import redacting
 from stable_harness.runtime.session_locks import SessionLocks
@@ -101,6 +102,7 @@ class Runtime:
         self._retired: list[BackendAdapter] = []  # built before their tools changed
         self.toolbox = Toolbox(workspace)
         self.toolbox.changed.append(self._tools_changed)
+        self.memories = Memories(workspace, self.redactor)
         self._reported_sink_failures: set[tuple[str, str]] = set()
         self._keeper: asyncio.Task[None] | None = None
         self.sessions = SessionLocks()  # admission to a session, one run at a time
@@ -160,6 +162,7 @@ class Runtime:
             with contextlib.suppress(Exception):
                 await close_adapter(adapter)
         await self.toolbox.sources.close()
+        await self.memories.close()
         for run_id in list(self._tasks):
             await self.store.release(run_id, self.owner)
         await self.sinks.close()

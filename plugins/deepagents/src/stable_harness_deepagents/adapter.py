@@ -32,7 +32,7 @@ class DeepAgentsAdapter(GraphAdapter):
             memory=[f"/memories/{path}" for path in self.options.memory_files] or None,
             backend=self._backend(), interrupt_on=dict(self.options.interrupt_on) or None,
             response_format=self.response_format(), checkpointer=checkpointer,
-            name=self.agent.name)
+            store=self.store(), name=self.agent.name)
 
     def _subagent(self, name: str) -> dict[str, Any]:
         """A workspace agent as an upstream ``SubAgent``; its tools take the runtime path."""
@@ -83,7 +83,19 @@ class DeepAgentsAdapter(GraphAdapter):
             # upstream skill sources are folders of skill folders: expose each skill's parent
             f"/skills/{name}/": FilesystemBackend(root_dir=folder.parent, virtual_mode=True)
             for name, folder in self._skill_folders().items()}
-        if self.options.memory_files:
+        if self.agent.spec.memory:
+            # long-term files in the runtime's memory, under the run's namespace
+            from deepagents.backends import StoreBackend
+            from stable_harness_langgraph.tools import CURRENT_RUN
+
+            def namespace(_runtime: Any) -> tuple[str, ...]:
+                ctx = CURRENT_RUN.get()
+                if ctx is None or ctx.memory is None:
+                    raise StableHarnessError("/memories/ is reachable only inside a run")
+                return (*ctx.memory.namespace, "files")
+
+            routes["/memories/"] = StoreBackend(namespace=namespace)
+        elif self.options.memory_files:
             routes["/memories/"] = FilesystemBackend(root_dir=self.agent.root,
                                                      virtual_mode=True)
         return CompositeBackend(default=default, routes=routes) if routes else default

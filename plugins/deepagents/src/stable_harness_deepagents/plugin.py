@@ -18,7 +18,7 @@ CAPABILITIES = {
     "graph_overlay": Support.UNSUPPORTED,
     "subagents": Support.NATIVE,
     "skills": Support.NATIVE,
-    "memory": Support.UNSUPPORTED,
+    "memory": Support.WRAPPED,
     "mcp": Support.WRAPPED,
     "planning": Support.NATIVE,
     "graph_render": Support.NATIVE,

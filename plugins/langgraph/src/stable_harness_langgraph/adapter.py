@@ -103,6 +103,15 @@ class GraphAdapter:
         obj = import_object(path, self.agent.root)
         return obj(**args) if inspect.isclass(obj) else obj
 
+    def store(self) -> Any:
+        """The graph's ``store=``: the runtime's memory when the agent has a policy
+        (``spec.memory``), else none."""
+        if not self.agent.spec.memory:
+            return None
+        from stable_harness_langgraph.store import RuntimeStore
+
+        return RuntimeStore()
+
     def response_format(self) -> Any:
         """``options.responseFormat``: an imported pydantic model or a JSON Schema dict."""
         value = self.options.response_format
@@ -137,6 +146,7 @@ class LangGraphAdapter(GraphAdapter):
             self.model(), self.tools_of(self.agent.name, tools),
             system_prompt=spec.system_prompt or None, middleware=middleware,
             response_format=self.response_format(), checkpointer=checkpointer,
+            store=self.store(),
             interrupt_before=self.options.interrupt_before or None,
             interrupt_after=self.options.interrupt_after or None, name=self.agent.name)
 
@@ -149,11 +159,13 @@ class LangGraphAdapter(GraphAdapter):
         if inspect.isfunction(graph):
             graph = graph()
         if isinstance(graph, StateGraph):
-            return graph.compile(checkpointer=checkpointer,
+            return graph.compile(checkpointer=checkpointer, store=self.store(),
                                  interrupt_before=self.options.interrupt_before or None,
                                  interrupt_after=self.options.interrupt_after or None)
         if hasattr(graph, "astream") and hasattr(graph, "copy"):
-            return graph.copy(update={"checkpointer": checkpointer})
+            store = self.store()
+            return graph.copy(update={"checkpointer": checkpointer,
+                                      **({"store": store} if store is not None else {})})
         raise StableHarnessError(
             f"agent '{self.agent.name}': spec.graph {path} is not a LangGraph graph "
             f"(got {type(graph).__name__}); name a StateGraph, a compiled graph, or a "

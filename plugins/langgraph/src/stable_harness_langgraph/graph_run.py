@@ -11,6 +11,7 @@ starts, which is what makes "resume from the last checkpoint" exact.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -45,6 +46,13 @@ async def initial_input(ctx: RunContext) -> Any:
     if isinstance(ctx.input, dict):
         return ctx.input
     messages: list[dict[str, Any]] = []
+    memory = ctx.memory
+    if ctx.recalled and memory is not None and memory.spec.recall is not None \
+            and memory.spec.recall.prompt:
+        lines = [f"- {'/'.join(i.namespace)}/{i.key}: {json.dumps(i.value, ensure_ascii=False)}"
+                 for i in ctx.recalled]
+        messages.append({"role": "system", "content": "What you remember (from memory "
+                                                      f"'{memory.name}'):\n" + "\n".join(lines)})
     for turn in await ctx.history():
         messages.append({"role": "user", "content": _text(turn.get("input"))})
         messages.append({"role": "assistant", "content": _text(turn.get("output"))})

@@ -51,7 +51,8 @@ def compile_overlay(adapter: LangGraphAdapter, checkpointer: Any) -> Any:
         else:
             for target in outs:
                 builder.add_edge(node_name(source), node_name(target))
-    return builder.compile(checkpointer=checkpointer, name=adapter.agent.name)
+    return builder.compile(checkpointer=checkpointer, store=adapter.store(),
+                           name=adapter.agent.name)
 
 
 def _router(targets: list[str]) -> Any:

@@ -19,7 +19,7 @@ CAPABILITIES = {
     "workflows": Support.NATIVE,  # Workflow documents, compiled as an edges overlay
     "subagents": Support.WRAPPED,
     "skills": Support.UNSUPPORTED,
-    "memory": Support.UNSUPPORTED,
+    "memory": Support.WRAPPED,
     "mcp": Support.WRAPPED,
     "graph_render": Support.NATIVE,
 }

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import Field
 from stable_harness.builtin.config import PluginConfig
 from stable_harness.memory import MemoryItem, Namespace, check_key
+from stable_harness.memory.filters import check_filter, matches
 
 
 class {{ cookiecutter.__class_prefix }}Config(PluginConfig):
@@ -37,7 +38,7 @@ class {{ cookiecutter.__class_prefix }}MemoryStore:
         if self.path.exists():
             for row in json.loads(self.path.read_text(encoding="utf-8")):
                 item = MemoryItem(tuple(row["namespace"]), row["key"], row["value"],
-                                  row["createdAt"], row["updatedAt"])
+                                  row["createdAt"], row["updatedAt"], row.get("expiresAt"))
                 self._items[(item.namespace, item.key)] = item
 
     async def close(self) -> None:
@@ -45,7 +46,8 @@ class {{ cookiecutter.__class_prefix }}MemoryStore:
 
     def _save(self) -> None:
         rows = [{"namespace": list(i.namespace), "key": i.key, "value": i.value,
-                 "createdAt": i.created_at, "updatedAt": i.updated_at}
+                 "createdAt": i.created_at, "updatedAt": i.updated_at,
+                 "expiresAt": i.expires_at}
                 for i in self._items.values()]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_suffix(".tmp")
@@ -55,7 +57,13 @@ class {{ cookiecutter.__class_prefix }}MemoryStore:
             os.fsync(f.fileno())
         os.replace(partial, self.path)
 
-    async def put(self, namespace: Namespace, key: str, value: Mapping[str, Any]) -> None:
+    def _live(self, item: MemoryItem | None) -> MemoryItem | None:
+        if item is None or (item.expires_at is not None and item.expires_at <= time.time()):
+            return None
+        return item
+
+    async def put(self, namespace: Namespace, key: str, value: Mapping[str, Any], *,
+                  ttl_seconds: float | None = None) -> None:
         check_key(namespace, key)
         if not isinstance(value, Mapping):
             raise ValueError(f"a memory value must be a JSON object, got {type(value).__name__}")
@@ -65,13 +73,14 @@ class {{ cookiecutter.__class_prefix }}MemoryStore:
             raise ValueError(f"a memory value must be JSON: {exc}") from exc
         now = time.time()
         old = self._items.get((namespace, key))
-        self._items[(namespace, key)] = MemoryItem(namespace, key, stored,
-                                                   old.created_at if old else now, now)
+        self._items[(namespace, key)] = MemoryItem(
+            namespace, key, stored, old.created_at if old else now, now,
+            None if ttl_seconds is None else now + ttl_seconds)
         self._save()
 
     async def get(self, namespace: Namespace, key: str) -> MemoryItem | None:
         check_key(namespace, key)
-        return self._items.get((namespace, key))
+        return self._live(self._items.get((namespace, key)))
 
     async def delete(self, namespace: Namespace, key: str) -> None:
         check_key(namespace, key)
@@ -80,12 +89,30 @@ class {{ cookiecutter.__class_prefix }}MemoryStore:
 
     async def search(self, prefix: Namespace, *, filter: Mapping[str, Any] | None = None,
                      limit: int = 10, offset: int = 0) -> list[MemoryItem]:
-        wanted = dict(filter or {})
+        check_filter(filter)
         found = [i for i in self._items.values() if i.namespace[:len(prefix)] == prefix
-                 and all(i.value.get(k, object()) == v for k, v in wanted.items())]
+                 and self._live(i) is not None and matches(i.value, filter)]
         found.sort(key=lambda i: (-i.updated_at, i.key))
         return found[offset:offset + limit]
 
     async def list_namespaces(self, prefix: Namespace = (), limit: int = 100) -> list[Namespace]:
-        spaces = {i.namespace for i in self._items.values() if i.namespace[:len(prefix)] == prefix}
+        spaces = {i.namespace for i in self._items.values()
+                  if i.namespace[:len(prefix)] == prefix and self._live(i) is not None}
         return sorted(spaces)[:limit]
+
+    async def expire(self, now: float | None = None) -> int:
+        at = time.time() if now is None else now
+        gone = [k for k, i in self._items.items()
+                if i.expires_at is not None and i.expires_at <= at]
+        for k in gone:
+            del self._items[k]
+        if gone:
+            self._save()
+        return len(gone)
+
+    async def restore(self, items: list[MemoryItem]) -> None:
+        for item in items:
+            check_key(item.namespace, item.key)
+        for item in items:
+            self._items[(item.namespace, item.key)] = item
+        self._save()

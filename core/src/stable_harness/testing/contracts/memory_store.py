@@ -138,3 +138,53 @@ class MemoryStoreContract(ContractSuite):
         finally:
             await fresh.close()
         await memory_store.open()  # the fixture closes it again
+
+    async def test_filters_have_langgraph_semantics(self, memory_store: MemoryStore) -> None:
+        """Filters match nested objects, lists element by element, and the operators
+        ``$eq``, ``$ne``, ``$gt``, ``$gte``, ``$lt``, ``$lte`` (as LangGraph's stores do); an
+        unknown operator is a ``ValueError``.
+
+        Fix: use :func:`stable_harness.memory.filters.matches`."""
+        await memory_store.put(("f",), "a", {"n": 1, "who": {"name": "ann"}, "l": [1, 2]})
+        await memory_store.put(("f",), "b", {"n": 5, "who": {"name": "bob"}, "l": [1]})
+
+        async def keys(filter: dict[str, Any]) -> set[str]:
+            return {i.key for i in await memory_store.search(("f",), filter=filter)}
+
+        assert await keys({"who": {"name": "ann"}}) == {"a"}
+        assert await keys({"l": [1, 2]}) == {"a"}
+        assert await keys({"n": {"$gt": 2}}) == {"b"}
+        assert await keys({"n": {"$gte": 1, "$lt": 5}}) == {"a"}
+        assert await keys({"n": {"$ne": 1}}) == {"b"}
+        assert await keys({"who": {"$eq": {"name": "bob"}}}) == {"b"}
+        with pytest.raises(ValueError, match=r"\$like"):
+            await memory_store.search(("f",), filter={"n": {"$like": 1}})
+
+    async def test_items_expire(self, memory_store: MemoryStore) -> None:
+        """An item put with ``ttl_seconds`` is gone from ``get`` and ``search`` once the time
+        has passed, and ``expire`` deletes it; items without a TTL stay.
+
+        Fix: store an expiry time, filter reads on it, delete in ``expire``."""
+        await memory_store.put(("t",), "short", {"v": 1}, ttl_seconds=0.05)
+        await memory_store.put(("t",), "long", {"v": 2}, ttl_seconds=3600)
+        await memory_store.put(("t",), "forever", {"v": 3})
+        short = await memory_store.get(("t",), "short")
+        assert short is not None
+        assert short.expires_at is not None
+        await asyncio.sleep(0.1)
+        assert await memory_store.get(("t",), "short") is None
+        assert {i.key for i in await memory_store.search(("t",))} == {"long", "forever"}
+        assert await memory_store.expire() == 1
+        assert await memory_store.expire() == 0
+
+    async def test_restore_keeps_items_exactly(self, memory_store: MemoryStore) -> None:
+        """``restore`` writes items with their own times, so an export read back in gives
+        the same items in the same order.
+
+        Fix: insert the given times instead of now."""
+        items = [MemoryItem(("r",), f"k{n}", {"n": n}, 1000.0 + n, 2000.0 + n, None)
+                 for n in range(3)]
+        await memory_store.restore(items)
+        found = await memory_store.search(("r",))
+        assert [(i.key, i.created_at, i.updated_at) for i in found] == \
+            [("k2", 1002.0, 2002.0), ("k1", 1001.0, 2001.0), ("k0", 1000.0, 2000.0)]

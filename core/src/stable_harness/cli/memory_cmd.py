@@ -1,0 +1,249 @@
+"""``stable-harness memory …``: the operator's view of the workspace's memory stores.
+
+These commands act on a ``Memory`` document's store directly, as an operator (no run, so no
+write rules), but a value is still redacted of secrets before it is stored. Namespaces are
+written with ``/`` between labels (``users/u-1``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from stable_harness.cli.output import console, counted, print_json
+from stable_harness.cli.runtime_call import parse_json_option, with_runtime
+
+if TYPE_CHECKING:
+    from stable_harness.memory.contract import MemoryItem, MemoryStore
+    from stable_harness.runtime import Runtime
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+MemoryOpt = Annotated[str | None, typer.Option(
+    "--memory", "-m", help="Which `Memory` document (default: the only one).")]
+NamespaceArg = Annotated[str, typer.Argument(help="Namespace, labels joined by `/`.")]
+NamespaceOpt = Annotated[str, typer.Option("--namespace", "-n",
+                                           help="Namespace prefix, labels joined by `/`.")]
+
+
+def _namespace(text: str) -> tuple[str, ...]:
+    from stable_harness.errors import InvalidRequestError
+
+    labels = tuple(text.split("/")) if text else ()
+    if any(not label for label in labels):
+        raise InvalidRequestError(f"namespace {text!r} has an empty label", field="namespace")
+    return labels
+
+
+def _item(item: MemoryItem) -> dict[str, Any]:
+    return {"namespace": "/".join(item.namespace), "key": item.key, "value": item.value,
+            "createdAt": item.created_at, "updatedAt": item.updated_at,
+            "expiresAt": item.expires_at}
+
+
+async def _store(rt: Runtime, memory: str | None) -> tuple[str, MemoryStore]:
+    from stable_harness.errors import InvalidRequestError
+
+    names = sorted(rt.workspace.of_kind("Memory"))
+    if memory is None:
+        if len(names) != 1:
+            raise InvalidRequestError(
+                "the workspace has " + (f"several Memory documents ({', '.join(names)}); "
+                                        "name one with --memory" if names else
+                                        "no Memory document"), field="memory")
+        memory = names[0]
+    return memory, await rt.memories.store(memory)
+
+
+def list_namespaces(ctx: typer.Context, memory: MemoryOpt = None, namespace: NamespaceOpt = "",
+                    as_json: JsonOpt = False) -> None:
+    """Namespaces holding items (at or below --namespace)."""
+    async def body(rt: Runtime) -> list[str]:
+        _, store = await _store(rt, memory)
+        return ["/".join(n) for n in await store.list_namespaces(_namespace(namespace),
+                                                                 limit=100_000)]
+
+    rows = with_runtime(ctx.obj.workspace, body, as_json=as_json)
+    if as_json:
+        print_json(rows)
+        return
+    console().print(counted(len(rows), "namespace"), markup=False)
+    for row in rows:
+        console().print(row, markup=False, highlight=False)
+
+
+def search(ctx: typer.Context, memory: MemoryOpt = None, namespace: NamespaceOpt = "",
+           filter: Annotated[str | None, typer.Option(
+               "--filter", help="A JSON object of value filters (LangGraph's semantics: "
+                                "`$eq`, `$ne`, `$gt`, `$gte`, `$lt`, `$lte`).")] = None,
+           limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 20,
+           as_json: JsonOpt = False) -> None:
+    """Items at or below --namespace, newest first."""
+    wanted = parse_json_option(filter, "--filter", as_json=as_json)
+
+    async def body(rt: Runtime) -> list[dict[str, Any]]:
+        _, store = await _store(rt, memory)
+        try:
+            items = await store.search(_namespace(namespace), filter=wanted, limit=limit)
+        except ValueError as exc:
+            from stable_harness.errors import InvalidRequestError
+
+            raise InvalidRequestError(str(exc), field="filter") from None
+        return [_item(i) for i in items]
+
+    _show(with_runtime(ctx.obj.workspace, body, as_json=as_json), as_json)
+
+
+def get(ctx: typer.Context, namespace: NamespaceArg, key: str, memory: MemoryOpt = None,
+        as_json: JsonOpt = False) -> None:
+    """One item (exit 1 when there is none)."""
+    async def body(rt: Runtime) -> dict[str, Any] | None:
+        _, store = await _store(rt, memory)
+        item = await store.get(_namespace(namespace), key)
+        return None if item is None else _item(item)
+
+    found = with_runtime(ctx.obj.workspace, body, as_json=as_json)
+    if found is None:
+        from stable_harness.cli.output import fail
+
+        fail(f"no item {namespace}/{key}", as_json=as_json)
+    _show([found], as_json, one=True)
+
+
+def put(ctx: typer.Context, namespace: NamespaceArg, key: str,
+        value: Annotated[str, typer.Argument(help="The value: a JSON object.")],
+        memory: MemoryOpt = None,
+        ttl: Annotated[float | None, typer.Option(
+            "--ttl", min=0.001, help="Seconds until it expires (default: the policy's).")
+        ] = None, as_json: JsonOpt = False) -> None:
+    """Store an item (secrets in the value are redacted first)."""
+    data = parse_json_option(value, "VALUE", as_json=as_json)
+    if not isinstance(data, dict):
+        from stable_harness.cli.output import fail
+
+        fail("VALUE: a memory value must be a JSON object", as_json=as_json)
+
+    async def body(rt: Runtime) -> dict[str, Any]:
+        name, store = await _store(rt, memory)
+        spec = rt.memories.spec(name)
+        try:
+            await store.put(_namespace(namespace), key, rt.redactor.tree(data),
+                            ttl_seconds=ttl if ttl is not None else spec.ttl_seconds)
+        except ValueError as exc:
+            from stable_harness.errors import InvalidRequestError
+
+            raise InvalidRequestError(str(exc), field="value") from None
+        item = await store.get(_namespace(namespace), key)
+        assert item is not None
+        return _item(item)
+
+    _show([with_runtime(ctx.obj.workspace, body, as_json=as_json)], as_json, one=True)
+
+
+def delete(ctx: typer.Context, namespace: NamespaceArg, key: str, memory: MemoryOpt = None,
+           as_json: JsonOpt = False) -> None:
+    """Delete an item (no error when it is absent)."""
+    async def body(rt: Runtime) -> None:
+        _, store = await _store(rt, memory)
+        await store.delete(_namespace(namespace), key)
+
+    with_runtime(ctx.obj.workspace, body, as_json=as_json)
+    if as_json:
+        print_json({"deleted": {"namespace": namespace, "key": key}})
+
+
+def export(ctx: typer.Context, memory: MemoryOpt = None, namespace: NamespaceOpt = "",
+           output: Annotated[Path | None, typer.Option(
+               "--output", "-o", help="File to write (default: stdout).")] = None) -> None:
+    """Write items (at or below --namespace) as JSON Lines, oldest first."""
+    async def body(rt: Runtime) -> list[dict[str, Any]]:
+        _, store = await _store(rt, memory)
+        items = await store.search(_namespace(namespace), limit=10**9)
+        return [_item(i) for i in reversed(items)]
+
+    rows = with_runtime(ctx.obj.workspace, body)
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        console(stderr=True).print(f"exported {counted(len(rows), 'item')} to {output}",
+                                   markup=False)
+
+
+def import_(ctx: typer.Context,
+            source: Annotated[Path, typer.Argument(help="A JSON Lines file from `export`.")],
+            memory: MemoryOpt = None, as_json: JsonOpt = False) -> None:
+    """Read an export back, items and times as they were (one transaction: all or none)."""
+    from stable_harness.cli.output import fail
+    from stable_harness.memory.contract import MemoryItem
+
+    items: list[MemoryItem] = []
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        fail(f"cannot read {source}: {exc}", as_json=as_json)
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            items.append(MemoryItem(_namespace(row["namespace"]), str(row["key"]),
+                                    row["value"], float(row["createdAt"]),
+                                    float(row["updatedAt"]),
+                                    None if row.get("expiresAt") is None
+                                    else float(row["expiresAt"])))
+        except (ValueError, KeyError, TypeError) as exc:
+            fail(f"{source}:{number}: not an exported item ({type(exc).__name__}: {exc})",
+                 as_json=as_json)
+
+    async def body(rt: Runtime) -> int:
+        _, store = await _store(rt, memory)
+        clean = [MemoryItem(i.namespace, i.key, rt.redactor.tree(i.value), i.created_at,
+                            i.updated_at, i.expires_at) for i in items]
+        try:
+            await store.restore(clean)
+        except ValueError as exc:
+            from stable_harness.errors import InvalidRequestError
+
+            raise InvalidRequestError(str(exc), field="items") from None
+        return len(clean)
+
+    count = with_runtime(ctx.obj.workspace, body, as_json=as_json)
+    if as_json:
+        print_json({"imported": count})
+    else:
+        console().print(f"imported {counted(count, 'item')}", markup=False)
+
+
+def expire(ctx: typer.Context, memory: MemoryOpt = None, as_json: JsonOpt = False) -> None:
+    """Delete the items whose time to live has passed."""
+    async def body(rt: Runtime) -> int:
+        _, store = await _store(rt, memory)
+        return await store.expire()
+
+    count = with_runtime(ctx.obj.workspace, body, as_json=as_json)
+    if as_json:
+        print_json({"expired": count})
+    else:
+        console().print(f"expired {counted(count, 'item')}", markup=False)
+
+
+def _show(rows: list[dict[str, Any]], as_json: bool, *, one: bool = False) -> None:
+    if as_json:
+        print_json(rows[0] if one else rows)
+        return
+    from rich.table import Table
+
+    table = Table(title=None if one else counted(len(rows), "item"))
+    for column in ("namespace", "key", "value", "updated"):
+        table.add_column(column)
+    import time as _time
+
+    for row in rows:
+        table.add_row(row["namespace"], row["key"],
+                      json.dumps(row["value"], ensure_ascii=False)[:200],
+                      _time.strftime("%Y-%m-%d %H:%M:%S", _time.localtime(row["updatedAt"])))
+    console().print(table)

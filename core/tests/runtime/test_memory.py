@@ -1,0 +1,187 @@
+"""Memory policies on the python backend: namespaces from the request, recall before the run,
+governed writes (denied, approved, edited), secrets never stored, limits, TTL, events; and
+the operator's `stable-harness memory` commands (export → import round trip)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from stable_harness.runs.states import RunStatus
+from stable_harness.runtime import Runtime
+from stable_harness.testing.workspace import write_files
+
+AGENTS = """
+async def writer(ctx):
+    plan = ctx.input if isinstance(ctx.input, dict) else {"put": [["note", {"text": ctx.input}]]}
+    out = []
+    for key, value in plan.get("put", []):
+        try:
+            await ctx.memory.put(None, key, value)
+            out.append(f"stored {key}")
+        except Exception as exc:
+            out.append(f"refused {key}: {exc}")
+    for ns, key, value in plan.get("put_at", []):
+        try:
+            await ctx.memory.put(tuple(ns), key, value)
+            out.append(f"stored {key}")
+        except Exception as exc:
+            out.append(f"refused {key}: {exc}")
+    return out
+
+async def reader(ctx):
+    recalled = [[*i.namespace, i.key, i.value] for i in ctx.recalled]
+    found = [i.key for i in await ctx.memory.search(None, limit=50)]
+    return {"recalled": recalled, "found": found}
+"""
+
+
+def memory_workspace(root: Path, **policy: object) -> Path:
+    spec = {"store": {"use": "sqlite", "config": {"path": "memory.db"}},
+            "namespace": "users/{user}", **policy}
+    docs = [
+        {"kind": "Runtime", "metadata": {"name": "mem"},
+         "spec": {"eventSinks": [], "secrets": ["MEM_TEST_SECRET"]}},
+        {"kind": "Memory", "metadata": {"name": "long-term"}, "spec": spec},
+        {"kind": "Agent", "metadata": {"name": "writer"},
+         "spec": {"backend": "python", "entrypoint": "agents:writer", "memory": "long-term"}},
+        {"kind": "Agent", "metadata": {"name": "reader"},
+         "spec": {"backend": "python", "entrypoint": "agents:reader", "memory": "long-term"}},
+    ]
+    text = "\n---\n".join(json.dumps({"apiVersion": "stable-harness.dev/v1", **d})
+                          for d in docs)
+    return write_files(root, {"ws.yaml": text + "\n", "agents.py": AGENTS})
+
+
+async def events_of(rt: Runtime, run_id: str) -> list[dict[str, object]]:
+    return [e.to_dict() async for e in rt.events(run_id, until="settled")]
+
+
+async def test_namespaces_come_from_the_request_and_recall_reaches_the_run(
+        tmp_path: Path) -> None:
+    ws = memory_workspace(tmp_path / "ws", recall={"limit": 2})
+    async with await Runtime.open(ws) as rt:
+        for text in ("tea", "jazz", "cats"):
+            run = await rt.run(text, agent="writer", memory={"user": "u-1"})
+            assert run.output == ["stored note"], run.error
+            await rt.run({"put": [[f"k-{text}", {"text": text}]]}, agent="writer",
+                         memory={"user": "u-1"})
+        await rt.run({"put": [["other", {"text": "not yours"}]]}, agent="writer",
+                     memory={"user": "u-2"})
+        run = await rt.run("what do I like?", agent="reader", memory={"user": "u-1"})
+        assert run.status is RunStatus.COMPLETED, run.error
+        assert [r[2] for r in run.output["recalled"]] == ["k-cats", "note"]
+        assert "other" not in run.output["found"]
+        events = await events_of(rt, run.id)
+        [recalled] = [e["payload"] for e in events if e["type"] == "harness.memory.recalled"]
+        assert recalled["namespaces"] == [["users", "u-1"]]
+        assert recalled["count"] == 2
+        searched = [e for e in events if e["type"] == "harness.memory.searched"]
+        assert searched
+        assert searched[0]["payload"]["namespace"] == ["users", "u-1"]
+
+        missing = await rt.run("x", agent="reader")  # no `user` in the request's scope
+        assert missing.status is RunStatus.FAILED
+        assert "needs user, which the request does not give" in missing.error["message"]
+
+
+async def test_writes_are_governed_denied_approved_and_edited(tmp_path: Path) -> None:
+    ws = memory_workspace(tmp_path / "ws", writes=[
+        {"namespace": "users/{user}/private", "action": "deny"},
+        {"namespace": "users/{user}", "action": "approval"}])
+    async with await Runtime.open(ws) as rt:
+        denied = await rt.run({"put_at": [[["users", "u-1", "private"], "pin", {"v": 1}]]},
+                              agent="writer", memory={"user": "u-1"})
+        assert denied.status is RunStatus.COMPLETED
+        assert "denied" in denied.output[0]
+        parked = await rt.run({"put": [["drink", {"text": "tea"}]]}, agent="writer",
+                              memory={"user": "u-1"})
+        assert parked.status is RunStatus.WAITING_APPROVAL
+        [approval] = await rt.list_approvals(run_id=parked.id, status="pending")
+        assert approval.reason == "memory_write"
+        assert approval.action["value"] == {"text": "tea"}  # the reviewer sees the item
+        store = await rt.memories.store("long-term")
+        assert await store.get(("users", "u-1"), "drink") is None  # nothing before a decision
+        await rt.resolve_approval(approval.id, "edit", arguments={"value": {"text": "green tea"}})
+        done = await rt.wait(parked.id, timeout=20)
+        assert done.output == ["stored drink"]
+        item = await store.get(("users", "u-1"), "drink")
+        assert item is not None
+        assert item.value == {"text": "green tea"}
+        assert await store.get(("users", "u-1", "private"), "pin") is None
+
+
+async def test_secrets_are_redacted_before_a_write(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MEM_TEST_SECRET", "hunter2-very-secret")
+    ws = memory_workspace(tmp_path / "ws")
+    async with await Runtime.open(ws) as rt:
+        run = await rt.run({"put": [["creds", {"text": "the key is hunter2-very-secret"}]]},
+                           agent="writer", memory={"user": "u-1"})
+        assert run.status is RunStatus.COMPLETED
+        item = await (await rt.memories.store("long-term")).get(("users", "u-1"), "creds")
+        assert item is not None
+        assert item.value == {"text": "the key is [secret:MEM_TEST_SECRET]"}
+    raw = (ws / "memory.db").read_bytes()
+    assert b"hunter2-very-secret" not in raw
+
+
+async def test_limits_and_ttl(tmp_path: Path) -> None:
+    ws = memory_workspace(tmp_path / "ws", ttlSeconds=0.2,
+                          limits={"maxItems": 2, "maxValueBytes": 40})
+    async with await Runtime.open(ws) as rt:
+        run = await rt.run({"put": [["a", {"v": 1}], ["b", {"v": 2}], ["c", {"v": 3}],
+                                    ["a", {"v": 4}], ["big", {"v": "x" * 100}]]},
+                           agent="writer", memory={"user": "u-1"})
+        assert run.output[:4] == ["stored a", "stored b",
+                                  run.output[2], "stored a"]  # a replaces, c is over the count
+        assert "already holds 2 items" in run.output[2]
+        assert "over the limit of 40" in run.output[4]
+        store = await rt.memories.store("long-term")
+        item = await store.get(("users", "u-1"), "a")
+        assert item is not None
+        assert item.expires_at is not None
+        import asyncio
+
+        await asyncio.sleep(0.3)
+        assert await store.get(("users", "u-1"), "a") is None
+        found = await rt.run("x", agent="reader", memory={"user": "u-1"})
+        assert found.output["found"] == []
+
+
+def cli(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "stable_harness", "-w", str(ws), *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.slow
+def test_cli_put_search_export_import_round_trip(tmp_path: Path) -> None:
+    first = memory_workspace(tmp_path / "one")
+    for key, value in (("a", {"kind": "fruit", "n": 1}), ("b", {"kind": "veg", "n": 5}),
+                       ("c", {"kind": "fruit", "n": 9})):
+        done = cli(first, "memory", "put", "users/u-1", key, json.dumps(value), "--json")
+        assert done.returncode == 0, done.stderr
+    found = cli(first, "memory", "search", "-n", "users", "--filter",
+                '{"kind": "fruit", "n": {"$gt": 2}}', "--json")
+    assert [i["key"] for i in json.loads(found.stdout)] == ["c"]
+    bad = cli(first, "memory", "search", "--filter", '{"n": {"$like": 1}}', "--json")
+    assert bad.returncode == 1
+    assert "$like" in json.loads(bad.stdout)["error"]
+    exported = tmp_path / "memory.jsonl"
+    assert cli(first, "memory", "export", "-o", str(exported)).returncode == 0
+    second = memory_workspace(tmp_path / "two")
+    imported = cli(second, "memory", "import", str(exported), "--json")
+    assert json.loads(imported.stdout) == {"imported": 3}
+    again = [json.loads(cli(ws, "memory", "search", "--json").stdout) for ws in (first, second)]
+    assert again[0] == again[1]
+    assert [i["key"] for i in again[0]] == ["c", "b", "a"]
+    listed = json.loads(cli(second, "memory", "list", "--json").stdout)
+    assert listed == ["users/u-1"]
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"namespace": "x", "key": "k"}\n', encoding="utf-8")
+    refused = cli(second, "memory", "import", str(broken))
+    assert refused.returncode == 1
+    assert "broken.jsonl:1" in refused.stderr

@@ -44,3 +44,11 @@ async def test_the_memory_example(tmp_path: Path) -> None:
         assert recalled.output == ["drink"]
         stranger = await rt.run("hello", agent="concierge", memory={"user": "u-7"})
         assert stranger.output == []
+
+
+def test_the_maintenance_example_validates(tmp_path: Path) -> None:
+    from stable_harness.workspace import load_workspace
+
+    block = examples("memory.md")["maintenance"]
+    ws = load_workspace(write_files(tmp_path / "ws", {"runtime.yaml": block}), environ={})
+    assert ws.runtime.maintenance.memory.compact_every_seconds == 86400

@@ -60,8 +60,17 @@ def effects(path: Path) -> list[str]:
     return path.read_text().splitlines() if path.exists() else []
 
 
-def run_id_of(stdout: str) -> str:
-    return str(json.loads(stdout.splitlines()[0])["runId"])
+def run_id_of(stdout: str, ws: Path | None = None) -> str:
+    """The run the CLI printed; when it was killed before printing anything (nothing was
+    acknowledged), the one run of the store."""
+    if stdout.strip() or ws is None:
+        return str(json.loads(stdout.splitlines()[0])["runId"])
+    conn = sqlite3.connect(ws / ".stable-harness" / "runtime.db")
+    try:
+        [(run_id,)] = conn.execute("SELECT id FROM runs").fetchall()
+    finally:
+        conn.close()
+    return str(run_id)
 
 
 def pending_approval(ws: Path) -> dict[str, object]:
@@ -88,7 +97,7 @@ def test_sigkill_then_recover(ws: Path, point: str) -> None:
     stdout, _ = child.communicate(timeout=60)
     assert child.returncode == -signal.SIGKILL
     seen = acknowledged(stdout)
-    run_id = run_id_of(stdout)
+    run_id = run_id_of(stdout, ws)
 
     recovered = cli(ws, "recover", "--json", env=env)
     assert recovered.returncode == 0, recovered.stderr

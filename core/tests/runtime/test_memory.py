@@ -185,3 +185,75 @@ def test_cli_put_search_export_import_round_trip(tmp_path: Path) -> None:
     refused = cli(second, "memory", "import", str(broken))
     assert refused.returncode == 1
     assert "broken.jsonl:1" in refused.stderr
+
+
+async def test_compact_keeps_the_newest_of_identical_items(tmp_path: Path) -> None:
+    from stable_harness.runtime.maintenance import run_job
+
+    ws = memory_workspace(tmp_path / "ws")
+    async with await Runtime.open(ws) as rt:
+        store = await rt.memories.store("long-term")
+        import asyncio
+
+        for key, value in (("a", {"t": "tea"}), ("b", {"t": "tea"}), ("c", {"t": "jazz"}),
+                           ("d", {"t": "tea"})):
+            await store.put(("users", "u-1"), key, value)
+            await asyncio.sleep(0.002)
+        await store.put(("users", "u-1", "deeper"), "e", {"t": "tea"})  # another namespace
+        report = await run_job(rt.memories, "long-term", "compact")
+        assert report.removed == 2
+        left = sorted((i.namespace, i.key) for i in await store.search(("users",), limit=50))
+        assert left == [(("users", "u-1"), "c"), (("users", "u-1"), "d"),
+                        (("users", "u-1", "deeper"), "e")]
+        assert (await run_job(rt.memories, "long-term", "compact")).removed == 0
+
+
+async def test_an_online_backup_while_runs_write(tmp_path: Path) -> None:
+    import asyncio
+    import sqlite3
+
+    ws = memory_workspace(tmp_path / "ws")
+    async with await Runtime.open(ws) as rt:
+        store = await rt.memories.store("long-term")
+        writers = [asyncio.create_task(rt.run({"put": [[f"k{i}-{j}", {"v": j}]
+                                                       for j in range(20)]},
+                                              agent="writer", memory={"user": f"u{i}"}))
+                   for i in range(5)]
+        await asyncio.sleep(0.01)
+        await store.backup(tmp_path / "backup.db")  # type: ignore[attr-defined]
+        runs = await asyncio.gather(*writers)
+        assert {r.status for r in runs} == {RunStatus.COMPLETED}
+    copy = sqlite3.connect(tmp_path / "backup.db")
+    try:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        count = copy.execute("SELECT count(*) FROM memories").fetchone()[0]
+    finally:
+        copy.close()
+    assert 0 <= count <= 100
+
+
+@pytest.mark.slow
+def test_sigkill_during_an_import_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    ws = memory_workspace(tmp_path / "ws")
+    assert cli(ws, "memory", "put", "users/u-1", "before", '{"v": 0}').returncode == 0
+    big = tmp_path / "big.jsonl"
+    row = {"namespace": "users/u-2", "value": {"text": "x" * 2000}, "createdAt": 1.0,
+           "updatedAt": 1.0}
+    big.write_text("".join(json.dumps({**row, "key": f"k{i}"}) + "\n"
+                           for i in range(60_000)), encoding="utf-8")
+    child = subprocess.Popen([sys.executable, "-m", "stable_harness", "-w", str(ws),
+                              "memory", "import", str(big)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    db = ws / "memory.db-wal"
+    deadline = time.time() + 60
+    while time.time() < deadline and (not db.exists() or db.stat().st_size < 5_000_000):
+        time.sleep(0.01)  # the import's transaction is being written
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    found = json.loads(cli(ws, "memory", "search", "-n", "users", "--limit", "10",
+                           "--json").stdout)
+    assert [i["key"] for i in found] == ["before"]  # all of the import or none of it

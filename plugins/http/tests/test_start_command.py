@@ -183,3 +183,28 @@ def test_start_reads_the_workspace_dot_env(workspace, tmp_path):
         assert ok.status_code == 200
     finally:
         server.stop(signal.SIGTERM)
+
+
+def test_start_runs_the_scheduled_memory_jobs(workspace):
+    runtime_yaml = workspace / "runtime.yaml"
+    text = runtime_yaml.read_text(encoding="utf-8")
+    assert "spec:" in text
+    runtime_yaml.write_text(text.replace(
+        "spec:", "spec:\n  maintenance: {memory: {expireEverySeconds: 1}}", 1),
+        encoding="utf-8")
+    put = subprocess.run([sys.executable, "-m", "stable_harness", "-w", str(workspace),
+                          "memory", "put", "users/u-1", "soon", '{"v": 1}', "--ttl", "0.1"],
+                         capture_output=True, text=True, timeout=60)
+    assert put.returncode == 0, put.stderr
+    server = Server(workspace)
+    deadline = time.monotonic() + 20
+    report = None
+    while time.monotonic() < deadline:
+        line = server.proc.stdout.readline()
+        event = json.loads(line) if line else {}
+        if event.get("event") == "maintenance":
+            report = event
+            break
+    server.stop(signal.SIGTERM)
+    assert report == {"event": "maintenance", "memory": "notes", "job": "expire",
+                      "removed": 1}

@@ -155,6 +155,20 @@ class SqliteMemoryStore:
             "DELETE FROM memories WHERE expires_at IS NOT NULL AND expires_at <= ?", (at,)))
         return int(cursor.rowcount)
 
+    async def backup(self, target: Path) -> None:
+        """A consistent copy of the store at ``target`` while it is in use (SQLite's online
+        backup, on the store's own connection, so writes wait for it rather than restart
+        it)."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+
+        def copy(conn: sqlite3.Connection) -> None:
+            dest = sqlite3.connect(target)
+            try:
+                conn.backup(dest)
+            finally:
+                dest.close()
+        await self._call(copy)
+
     async def restore(self, items: list[MemoryItem]) -> None:
         rows = []
         for item in items:

@@ -126,12 +126,14 @@ def build_app() -> typer.Typer:
     tool.command("call")(tools_cmd.call_tool)
     app.add_typer(tool, name="tool")
     memory = typer.Typer(help="The workspace's memory stores: list, search, get, put, "
-                              "delete, export, import, expire.", no_args_is_help=True,
+                              "delete, export, import, expire, compact, backup.",
+                         no_args_is_help=True,
                          rich_markup_mode=None)
     for name, command in (("list", memory_cmd.list_namespaces), ("search", memory_cmd.search),
                           ("get", memory_cmd.get), ("put", memory_cmd.put),
                           ("delete", memory_cmd.delete), ("export", memory_cmd.export),
-                          ("import", memory_cmd.import_), ("expire", memory_cmd.expire)):
+                          ("import", memory_cmd.import_), ("expire", memory_cmd.expire),
+                          ("compact", memory_cmd.compact), ("backup", memory_cmd.backup)):
         memory.command(name)(command)
     app.add_typer(memory, name="memory")
     plugins = typer.Typer(help="Inspect installed plugins.", no_args_is_help=True,

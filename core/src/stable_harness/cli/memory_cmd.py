@@ -220,15 +220,49 @@ def import_(ctx: typer.Context,
 
 def expire(ctx: typer.Context, memory: MemoryOpt = None, as_json: JsonOpt = False) -> None:
     """Delete the items whose time to live has passed."""
-    async def body(rt: Runtime) -> int:
-        _, store = await _store(rt, memory)
-        return await store.expire()
+    _job(ctx, memory, "expire", as_json)
 
-    count = with_runtime(ctx.obj.workspace, body, as_json=as_json)
+
+def compact(ctx: typer.Context, memory: MemoryOpt = None, as_json: JsonOpt = False) -> None:
+    """Delete duplicate items (same value in one namespace: the newest stays)."""
+    _job(ctx, memory, "compact", as_json)
+
+
+def _job(ctx: typer.Context, memory: str | None, job: str, as_json: bool) -> None:
+    async def body(rt: Runtime) -> dict[str, Any]:
+        from stable_harness.runtime.maintenance import run_job
+
+        name, _ = await _store(rt, memory)
+        return (await run_job(rt.memories, name, job)).to_dict()
+
+    report = with_runtime(ctx.obj.workspace, body, as_json=as_json)
     if as_json:
-        print_json({"expired": count})
+        print_json(report)
     else:
-        console().print(f"expired {counted(count, 'item')}", markup=False)
+        console().print(f"{job}: removed {counted(report['removed'], 'item')} from "
+                        f"{report['memory']}", markup=False)
+
+
+def backup(ctx: typer.Context,
+           target: Annotated[Path, typer.Argument(help="File to write (a SQLite database).")],
+           memory: MemoryOpt = None, as_json: JsonOpt = False) -> None:
+    """Copy the store while runs may be writing to it (a consistent snapshot)."""
+    async def body(rt: Runtime) -> str:
+        from stable_harness.errors import InvalidRequestError
+
+        name, store = await _store(rt, memory)
+        copy = getattr(store, "backup", None)
+        if copy is None:
+            raise InvalidRequestError(f"the store of Memory '{name}' cannot back up online; "
+                                      "use its own tools", field="memory")
+        await copy(target.resolve())
+        return name
+
+    name = with_runtime(ctx.obj.workspace, body, as_json=as_json)
+    if as_json:
+        print_json({"memory": name, "backup": str(target)})
+    else:
+        console().print(f"backed up memory {name} to {target}", markup=False)
 
 
 def _show(rows: list[dict[str, Any]], as_json: bool, *, one: bool = False) -> None:

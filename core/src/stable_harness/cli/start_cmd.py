@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import signal
 import sys
@@ -15,6 +16,7 @@ from stable_harness.cli.inspect_cmd import JsonOpt
 from stable_harness.cli.output import fail
 
 if TYPE_CHECKING:
+    from stable_harness.runtime import Runtime
     from stable_harness.surfaces import SurfaceBinding
 
 
@@ -67,15 +69,35 @@ async def _serve(workspace: Path, host: str | None, ports: list[str], api_key: s
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     runtime = await Runtime.open(ws)
+    jobs = asyncio.create_task(_maintenance(runtime, as_json), name="maintenance")
     try:
         await serve_surfaces(runtime, bindings, ready=lambda b, url: _ready(b, url, as_json),
                              stop=stop)
     finally:
+        jobs.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await jobs
         in_flight = len(runtime.active_run_ids())
         await runtime.close()
         _say({"event": "stopped", "inFlightRuns": in_flight},
              f"stopped; {in_flight} run(s) in flight left for recovery" if in_flight
              else "stopped", as_json)
+
+
+async def _maintenance(runtime: Runtime, as_json: bool) -> None:
+    """The memory jobs ``Runtime.spec.maintenance`` schedules, one line per job run."""
+    from stable_harness.runtime.maintenance import MaintenanceReport, schedule
+
+    spec = runtime.workspace.runtime.maintenance.memory
+    every = {job: seconds for job, seconds in (("expire", spec.expire_every_seconds),
+                                                ("compact", spec.compact_every_seconds))
+             if seconds is not None}
+
+    def report(done: MaintenanceReport) -> None:
+        _say({"event": "maintenance", **done.to_dict()},
+             f"maintenance: memory {done.memory} {done.job}: {done.removed} removed", as_json)
+
+    await schedule(runtime.memories, every, report)
 
 
 def _ready(binding: SurfaceBinding, url: str, as_json: bool) -> None:

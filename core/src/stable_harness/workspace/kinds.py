@@ -158,6 +158,22 @@ class RunsSpec(Base):
     )
 
 
+class MemoryMaintenance(Base):
+    """How often `start` runs the memory jobs on every `Memory` (none when unset)."""
+
+    expire_every_seconds: float | None = Field(None, ge=1, description=(
+        "Delete expired items this often."))
+    compact_every_seconds: float | None = Field(None, ge=1, description=(
+        "Delete duplicate items (same value in one namespace) this often."))
+
+
+class MaintenanceSpec(Base):
+    """Scheduled maintenance while `start` serves."""
+
+    memory: MemoryMaintenance = Field(default_factory=MemoryMaintenance,
+                                      description="Memory jobs.")
+
+
 class RuntimeSpec(Base):
     """Runtime-wide settings (at most one `Runtime` per workspace)."""
 
@@ -181,6 +197,8 @@ class RuntimeSpec(Base):
         default_factory=list,
         description="Environment variables whose values are secrets: redacted from events, "
                     "outputs, the ledger, exports and errors (as are `${secret:NAME}` values).")
+    maintenance: MaintenanceSpec = Field(default_factory=MaintenanceSpec, description=(
+        "Jobs `start` runs on a schedule (memory expiry and deduplication)."))
     env_file: str | None = Field(
         ".env", description="Variables file (relative to the workspace) `start` reads before "
                             "the workspace is interpolated; shell variables win. The default "

@@ -14,7 +14,12 @@ from stable_harness.surfaces import SurfaceBinding
 from stable_harness_http.context import AppContext
 from stable_harness_http.errors import AsciiJSONResponse, install_handlers, native_error
 from stable_harness_http.guard import Guard
-from stable_harness_http.native import inspect_routes, requests_routes, runs_routes
+from stable_harness_http.native import (
+    inspect_routes,
+    memory_routes,
+    requests_routes,
+    runs_routes,
+)
 from stable_harness_http.openapi_doc import publish_openapi
 
 DESCRIPTION = """The stable-harness runtime over HTTP: submit requests, follow runs as
@@ -41,7 +46,7 @@ def build_native_app(runtime: Runtime, binding: SurfaceBinding,
                   description=DESCRIPTION, docs_url="/docs", redoc_url=None)
     app.state.context = AppContext(runtime, binding, stopping or asyncio.Event())
     install_handlers(app, native_error)
-    for module in (requests_routes, runs_routes, inspect_routes):
+    for module in (requests_routes, runs_routes, inspect_routes, memory_routes):
         app.include_router(module.router)
     for path, mounted in (mounts or {}).items():
         app.mount(path, mounted)

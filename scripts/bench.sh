@@ -15,6 +15,7 @@ if [[ "${1:-}" == "--quick" ]]; then
   $py benchmarks/http_serving.py --requests 100 --rounds 1 --no-write
   $py benchmarks/bfcl_gateway.py --pairs 50 --no-write
   $py benchmarks/mcp_gateway.py --calls 100 --rounds 1 --no-write
+  $py benchmarks/memory_store.py --sizes 10000 --rounds 1 --no-write
 else
   set -x
   $py benchmarks/cold_start.py
@@ -24,4 +25,5 @@ else
   $py benchmarks/http_serving.py
   $py benchmarks/bfcl_gateway.py
   $py benchmarks/mcp_gateway.py
+  $py benchmarks/memory_store.py
 fi

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from stable_harness.records import (
         BackendRecord,
+        EmbeddingsProviderRecord,
         EventSinkRecord,
         MemoryStoreRecord,
         ModelProviderRecord,
@@ -123,6 +124,39 @@ def stable_harness_register_model_providers() -> Sequence[ModelProviderRecord]:
             return [ModelProviderRecord(
                 name="acme", factory="acme_plugin.models:make_chat_model",
                 summary="Acme hosted models", config_model=AcmeConfig,
+            )]
+    """
+    raise NotImplementedError
+
+
+# --------------------------------------------------------------------------------------------
+# Embeddings providers
+# --------------------------------------------------------------------------------------------
+
+
+@hookspec
+def stable_harness_register_embeddings_providers() -> Sequence[EmbeddingsProviderRecord]:
+    """Register embeddings providers, selected by ``Embeddings.spec.provider``.
+
+    Memory policies with an ``index`` embed items when they are written and queries when they
+    are searched through the named ``Embeddings`` document.
+
+    :return: a sequence of :class:`~stable_harness.records.EmbeddingsProviderRecord`.
+        ``factory`` is called as ``factory(config, model=, dims=)`` (the validated
+        ``Embeddings.spec.config``, its ``model`` and ``dims``) and returns an object with
+        LangChain's ``Embeddings`` interface (``aembed_documents``, ``aembed_query``).
+
+    Implemented by: the built-in ``hash`` provider (deterministic, offline) and
+    ``stable-harness-langgraph`` (LangChain's OpenAI, Ollama and OpenAI-compatible
+    embeddings).
+
+    Example::
+
+        @hookimpl
+        def stable_harness_register_embeddings_providers():
+            return [EmbeddingsProviderRecord(
+                name="my-embeddings", factory="my_pkg.embed:make",
+                summary="Embeddings from my service", config_model=MyConfig,
             )]
     """
     raise NotImplementedError

@@ -24,6 +24,7 @@ class Slot(StrEnum):
 
     BACKEND = "backend"
     MODEL_PROVIDER = "model provider"
+    EMBEDDINGS_PROVIDER = "embeddings provider"
     TOOL_REGISTRY = "tool registry"
     TOOL_SOURCE = "tool source"
     MEMORY_STORE = "memory store"
@@ -129,6 +130,15 @@ class ModelProviderRecord(PluginRecord):
     """A chat model provider (``Model.spec.provider``)."""
 
     slot: ClassVar[Slot] = Slot.MODEL_PROVIDER
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmbeddingsProviderRecord(PluginRecord):
+    """An embeddings provider (``Embeddings.spec.provider``): ``factory(config, model=,
+    dims=)`` returns an object with LangChain's ``Embeddings`` interface
+    (:class:`stable_harness.memory.embeddings.Embedder`)."""
+
+    slot: ClassVar[Slot] = Slot.EMBEDDINGS_PROVIDER
 
 
 @dataclass(frozen=True, kw_only=True)

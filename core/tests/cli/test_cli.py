@@ -118,7 +118,7 @@ def test_schema_types_plugin_config() -> None:
     assert branch["if"]["properties"]["use"] == {"const": "sqlite"}
     config = branch["then"]["properties"]["config"]
     assert config["properties"]["synchronous"]["enum"] == ["NORMAL", "FULL"]
-    assert len(schema["oneOf"]) == 8
+    assert len(schema["oneOf"]) == 9  # one per kind
 
 
 def test_schema_validates_the_scaffold(scaffold: Path, tmp_path: Path) -> None:

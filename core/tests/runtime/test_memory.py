@@ -32,6 +32,14 @@ async def writer(ctx):
             out.append(f"refused {key}: {exc}")
     return out
 
+async def consolidator(ctx):
+    items = ctx.input["items"]
+    texts = sorted(i["value"]["text"] for i in items)
+    await ctx.memory.put(None, "summary", {"text": "; ".join(texts)})
+    for i in items:
+        await ctx.memory.delete(None, i["key"])
+    return f"merged {len(items)}"
+
 async def reader(ctx):
     recalled = [[*i.namespace, i.key, i.value] for i in ctx.recalled]
     found = [i.key for i in await ctx.memory.search(None, limit=50)]
@@ -41,7 +49,7 @@ async def reader(ctx):
 
 def memory_workspace(root: Path, **policy: object) -> Path:
     spec = {"store": {"use": "sqlite", "config": {"path": "memory.db"}},
-            "namespace": "users/{user}", **policy}
+            "namespace": "users/{user}", "consolidate": "consolidator", **policy}
     docs = [
         {"kind": "Runtime", "metadata": {"name": "mem"},
          "spec": {"eventSinks": [], "secrets": ["MEM_TEST_SECRET"]}},
@@ -50,6 +58,9 @@ def memory_workspace(root: Path, **policy: object) -> Path:
          "spec": {"backend": "python", "entrypoint": "agents:writer", "memory": "long-term"}},
         {"kind": "Agent", "metadata": {"name": "reader"},
          "spec": {"backend": "python", "entrypoint": "agents:reader", "memory": "long-term"}},
+        {"kind": "Agent", "metadata": {"name": "consolidator"},
+         "spec": {"backend": "python", "entrypoint": "agents:consolidator",
+                  "memory": "long-term"}},
     ]
     text = "\n---\n".join(json.dumps({"apiVersion": "stable-harness.dev/v1", **d})
                           for d in docs)
@@ -257,3 +268,91 @@ def test_sigkill_during_an_import_leaves_the_store_as_it_was(tmp_path: Path) -> 
     found = json.loads(cli(ws, "memory", "search", "-n", "users", "--limit", "10",
                            "--json").stdout)
     assert [i["key"] for i in found] == ["before"]  # all of the import or none of it
+
+
+def semantic_workspace(root: Path) -> Path:
+    ws = memory_workspace(root, index={"embeddings": "words", "fields": ["text"]},
+                          recall={"limit": 2})
+    (ws / "embeddings.yaml").write_text(
+        "apiVersion: stable-harness.dev/v1\nkind: Embeddings\nmetadata: {name: words}\n"
+        "spec: {provider: hash, dims: 256}\n", encoding="utf-8")
+    return ws
+
+
+NOTES = [("n1", "likes green tea in the morning"), ("n2", "plays jazz piano"),
+         ("n3", "drinks black tea with milk"), ("n4", "has a cat called Tea Cup"),
+         ("n5", "runs marathons")]
+
+
+async def test_semantic_search_ranks_by_similarity_with_filters(tmp_path: Path) -> None:
+    ws = semantic_workspace(tmp_path / "ws")
+    async with await Runtime.open(ws) as rt:
+        for key, text in NOTES:
+            topic = "drink" if "tea" in text.lower() else "x"
+            await rt.memories.put("long-term", ("users", "u-1"), key,
+                                  {"text": text, "topic": topic})
+        await rt.memories.put("long-term", ("users", "u-2"), "other", {"text": "green tea"})
+        store = await rt.memories.store("long-term")
+        embedder = rt.memories.embedder("long-term")
+        assert embedder is not None
+        query = await embedder.aembed_query("green tea")
+        found = await store.search(("users", "u-1"), vector=query, limit=3)  # type: ignore[call-arg]
+        assert found[0].key == "n1"
+        scores = [i.score for i in found]
+        assert scores == sorted(scores, reverse=True)
+        assert all(s is not None and -1 <= s <= 1 for s in scores)
+        filtered = await store.search(("users", "u-1"), vector=query,  # type: ignore[call-arg]
+                                      filter={"topic": "x"}, limit=5)
+        assert {i.key for i in filtered} == {"n2", "n5"}
+        run = await rt.run("what tea do I drink in the morning?", agent="reader",
+                           memory={"user": "u-1"})
+        assert run.output["recalled"][0][2] == "n1"  # recall ranks by similarity too
+
+
+@pytest.mark.slow
+def test_export_import_keeps_semantic_search(tmp_path: Path) -> None:
+    first = semantic_workspace(tmp_path / "one")
+    for key, text in NOTES:
+        assert cli(first, "memory", "put", "users/u-1", key,
+                   json.dumps({"text": text})).returncode == 0
+    exported = tmp_path / "memory.jsonl"
+    assert cli(first, "memory", "export", "-o", str(exported)).returncode == 0
+    second = semantic_workspace(tmp_path / "two")
+    assert cli(second, "memory", "import", str(exported)).returncode == 0
+
+    async def ranked(ws: Path) -> list[tuple[str, float]]:
+        async with await Runtime.open(ws) as rt:
+            store = await rt.memories.store("long-term")
+            embedder = rt.memories.embedder("long-term")
+            assert embedder is not None
+            query = await embedder.aembed_query("tea with milk")
+            found = await store.search(("users",), vector=query, limit=5)  # type: ignore[call-arg]
+            return [(i.key, round(i.score or 0, 6)) for i in found]
+
+    import asyncio
+
+    before, after = asyncio.run(ranked(first)), asyncio.run(ranked(second))
+    assert before == after
+    assert before[0][0] == "n3"
+
+
+
+@pytest.mark.slow
+def test_consolidation_is_a_run_of_its_own(tmp_path: Path) -> None:
+    ws = memory_workspace(tmp_path / "ws")
+    for key, text in (("a", "tea"), ("b", "jazz")):
+        assert cli(ws, "memory", "put", "users/u-1", key,
+                   json.dumps({"text": text})).returncode == 0
+    done = cli(ws, "memory", "consolidate", "--scope", "user=u-1", "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout)
+    assert (result["status"], result["items"], result["output"]) == \
+        ("completed", 2, "merged 2")
+    left = json.loads(cli(ws, "memory", "search", "--json").stdout)
+    assert [(i["key"], i["value"]) for i in left] == [("summary", {"text": "jazz; tea"})]
+    trace = json.loads(cli(ws, "inspect", "run", result["runId"], "--json").stdout)
+    types = [e["type"] for e in trace["events"]]
+    assert types.count("harness.memory.deleted") == 2  # observable like any run
+    missing = cli(ws, "memory", "consolidate", "--json")  # the template needs `user`
+    assert missing.returncode == 1
+    assert "needs user" in json.loads(missing.stdout)["error"]

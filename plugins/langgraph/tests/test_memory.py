@@ -16,8 +16,8 @@ from stable_harness.testing.workspace import write_files
 GRAPHS = Path(__file__).parent / "memory_graphs"
 
 
-def _script() -> object:
-    spec = importlib.util.spec_from_file_location("store_script", GRAPHS / "store_script.py")
+def _script(name: str = "store_script") -> object:
+    spec = importlib.util.spec_from_file_location(name, GRAPHS / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -36,7 +36,7 @@ def workspace(root: Path, graph: str, namespace: str = "users/{user}",
          "spec": {"backend": "langgraph", "graph": graph, "memory": "long-term"}},
     ]
     root.mkdir(parents=True)
-    for name in ("store_script.py", "recall_graph.py"):
+    for name in ("store_script.py", "recall_graph.py", "semantic_script.py"):
         shutil.copy(GRAPHS / name, root / name)
     return write_files(root, {"ws.yaml": "\n---\n".join(json.dumps(
         {"apiVersion": "stable-harness.dev/v1", **d}) for d in docs) + "\n"})
@@ -102,3 +102,86 @@ async def test_a_run_cannot_reach_another_users_namespace(tmp_path: Path) -> Non
         assert "outside what this run may use (users/u-2" in run.error["message"]
         store = await rt.memories.store("long-term")
         assert await store.get(("users", "u-1"), "last-question") is None
+
+
+async def test_semantic_search_answers_like_langgraphs_in_memory_index(tmp_path: Path
+                                                                        ) -> None:
+    from stable_harness.memory.embeddings import hash_vector
+
+    embed = {"dims": 128, "embed": lambda texts: [hash_vector(t, 128) for t in texts],
+             "fields": ["text"]}
+    expected = await _script("semantic_script").play(  # type: ignore[attr-defined]
+        InMemoryStore(index=embed))
+    ws = workspace(tmp_path / "ws", "semantic_script:builder", namespace="notes",
+                   index={"embeddings": "words", "fields": ["text"]})
+    (ws / "embeddings.yaml").write_text(
+        "apiVersion: stable-harness.dev/v1\nkind: Embeddings\nmetadata: {name: words}\n"
+        "spec: {provider: hash, dims: 128}\n", encoding="utf-8")
+    async with await Runtime.open(ws) as rt:
+        run = await rt.run({}, agent="graph", timeout=60)
+        assert run.status == "completed", run.error
+        assert run.output["results"] == expected
+        assert expected[0][0][0] == "n1"  # the answers are about the query, not just recent
+
+
+LANGMEM = """
+apiVersion: stable-harness.dev/v1
+kind: Runtime
+metadata: {name: langmem}
+spec: {eventSinks: []}
+---
+apiVersion: stable-harness.dev/v1
+kind: Memory
+metadata: {name: long-term}
+spec:
+  store: {use: sqlite, config: {path: memory.db}}
+  namespace: "users/{user}"
+---
+apiVersion: stable-harness.dev/v1
+kind: Model
+metadata: {name: rememberer}
+spec:
+  provider: scripted
+  config:
+    turns:
+      - toolCalls: [{name: manage_memory, args: {content: "{{ input }}", action: create}}]
+      - toolCalls: [{name: search_memory, args: {query: "tea"}}]
+      - text: "found: {{ last_tool_result }}"
+---
+apiVersion: stable-harness.dev/v1
+kind: Agent
+metadata: {name: assistant}
+spec:
+  backend: langgraph
+  model: rememberer
+  memory: long-term
+  options:
+    upstreamTools: ["memtools:manage", "memtools:search"]
+"""
+
+# langmem's tools, in the workspace (namespaces are tuples, which YAML cannot write); the
+# `{user}` label is filled from the request's memory scope, like the policy's own template
+MEMTOOLS = """
+from langmem import create_manage_memory_tool, create_search_memory_tool
+
+manage = create_manage_memory_tool(namespace=("users", "{user}"))
+search = create_search_memory_tool(namespace=("users", "{user}"))
+"""
+
+
+async def test_langmem_memory_tools_use_the_runtime_memory(tmp_path: Path) -> None:
+    ws = write_files(tmp_path / "ws", {"ws.yaml": LANGMEM, "memtools.py": MEMTOOLS})
+    async with await Runtime.open(ws) as rt:
+        run = await rt.run("prefers green tea", agent="assistant", memory={"user": "u-1"},
+                           timeout=60)
+        assert run.status == "completed", run.error
+        assert "prefers green tea" in run.output  # langmem's search read it back
+        store = await rt.memories.store("long-term")
+        [item] = await store.search(("users", "u-1"))
+        assert item.value["content"] == "prefers green tea"
+        events = [e.type async for e in rt.events(run.id)]
+        assert "harness.memory.written" in events
+        assert "harness.memory.searched" in events
+        other = await rt.run("prefers coffee", agent="assistant", memory={"user": "u-2"},
+                             timeout=60)
+        assert "green tea" not in other.output  # u-2's langmem namespace is its own

@@ -49,14 +49,34 @@ def test_anthropic_key_from_env_interpolation_builds_the_upstream_model(tmp_path
     assert "sk-test-not-real" not in repr(model)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("langchain_openai") is not None,
-                    reason="langchain-openai is installed here")
 @pytest.mark.parametrize("provider", ["openai", "openai-compatible"])
-def test_missing_package_names_the_pip_command(tmp_path, provider) -> None:
+def test_missing_package_names_the_pip_command(tmp_path, provider, monkeypatch) -> None:
+    # whether or not langchain-openai is installed here (langmem brings it to the tests)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "langchain_openai" else real(name, *a))
     body = "  model: gpt-4o-mini\n          config: {baseUrl: 'http://127.0.0.1:8000/v1'}" \
         if provider == "openai-compatible" else "  model: gpt-4o-mini"
     with pytest.raises(PluginError, match="pip install langchain-openai"):
         build(tmp_path, provider, body, {"OPENAI_API_KEY": "x"})
+
+
+def test_openai_compatible_embeddings_build_the_upstream_class(tmp_path) -> None:
+    """An `Embeddings` document on a local OpenAI-compatible server: LangChain's own class,
+    the key never in its repr; without `baseUrl`, an error that says so."""
+    from stable_harness.records import Slot
+
+    ws = load_workspace(model_ws(tmp_path, "openai-compatible",
+                                 "  model: nomic\n          config: {baseUrl: "
+                                 "'http://127.0.0.1:8000/v1'}"), environ={"OPENAI_API_KEY": "x"})
+    record = ws.plugins.registry(Slot.EMBEDDINGS_PROVIDER).get("openai-compatible").record
+    made = record.create({"baseUrl": "http://127.0.0.1:8000/v1",
+                          "apiKey": "sk-embed-not-real"}, model="nomic-embed", dims=768)
+    assert type(made).__name__ == "OpenAIEmbeddings"
+    assert made.model == "nomic-embed"
+    assert "sk-embed-not-real" not in repr(made)
+    with pytest.raises(PluginError, match="baseUrl"):
+        record.create({}, model="nomic-embed", dims=768)
 
 
 @pytest.mark.skipif(importlib.util.find_spec("langchain_ollama") is not None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from stable_harness.hookspecs import hookimpl
-from stable_harness.records import ModelProviderRecord, Support
+from stable_harness.records import EmbeddingsProviderRecord, ModelProviderRecord, Support
 
 
 @hookimpl
@@ -21,5 +21,16 @@ def stable_harness_register_model_providers() -> Sequence[ModelProviderRecord]:
             summary="Deterministic offline model that plays back a script from YAML",
             config_model="stable_harness.builtin.config:ScriptedModelConfig",
             capabilities={"tool_calling": Support.NATIVE, "streaming": Support.NATIVE},
+        )
+    ]
+
+
+@hookimpl
+def stable_harness_register_embeddings_providers() -> Sequence[EmbeddingsProviderRecord]:
+    return [
+        EmbeddingsProviderRecord(
+            name="hash",
+            factory="stable_harness.memory.embeddings:HashEmbeddings",
+            summary="Deterministic offline embeddings (hashed words): for tests and demos",
         )
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from stable_harness.hookspecs import hookimpl
-from stable_harness.records import MemoryStoreRecord, RunStoreRecord
+from stable_harness.records import MemoryStoreRecord, RunStoreRecord, Support
 
 
 @hookimpl
@@ -27,7 +27,9 @@ def stable_harness_register_memory_stores() -> Sequence[MemoryStoreRecord]:
         MemoryStoreRecord(
             name="sqlite",
             factory="stable_harness.builtin.sqlite_memory:SqliteMemoryStore",
-            summary="Long-term memories as JSON objects in one SQLite file (WAL)",
+            summary="Long-term memories as JSON objects in one SQLite file (WAL), with a "
+                    "semantic index (sqlite-vec)",
             config_model="stable_harness.builtin.config:SqliteMemoryConfig",
+            capabilities={"vector_search": Support.NATIVE},
         )
     ]

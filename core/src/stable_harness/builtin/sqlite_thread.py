@@ -24,16 +24,18 @@ T = TypeVar("T")
 class SqliteThread:
     """A connection to ``path`` and the single thread that uses it."""
 
-    def __init__(self, path: Path, name: str) -> None:
+    def __init__(self, path: Path, name: str,
+                 connect: Callable[[Path], sqlite3.Connection] | None = None) -> None:
         self.path = path
         self.name = name
+        self._connect = connect or _connect
         self._pool: ThreadPoolExecutor | None = None  # one per opening: a store may reopen
         self._conn: sqlite3.Connection | None = None
 
     async def open(self, setup: Callable[[sqlite3.Connection], None]) -> None:
         """Connect on the thread and run ``setup`` (pragmas, migrations) there."""
         def connect() -> None:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn = self._connect(self.path)
             try:
                 setup(conn)
             except BaseException:
@@ -74,6 +76,10 @@ class SqliteThread:
         finally:
             self._pool = None
             pool.shutdown(wait=False)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
 
 
 def _not_open() -> Exception:

@@ -133,7 +133,8 @@ def build_app() -> typer.Typer:
                           ("get", memory_cmd.get), ("put", memory_cmd.put),
                           ("delete", memory_cmd.delete), ("export", memory_cmd.export),
                           ("import", memory_cmd.import_), ("expire", memory_cmd.expire),
-                          ("compact", memory_cmd.compact), ("backup", memory_cmd.backup)):
+                          ("compact", memory_cmd.compact), ("backup", memory_cmd.backup),
+                          ("consolidate", memory_cmd.consolidate)):
         memory.command(name)(command)
     app.add_typer(memory, name="memory")
     plugins = typer.Typer(help="Inspect installed plugins.", no_args_is_help=True,

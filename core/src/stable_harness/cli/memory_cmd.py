@@ -127,10 +127,8 @@ def put(ctx: typer.Context, namespace: NamespaceArg, key: str,
 
     async def body(rt: Runtime) -> dict[str, Any]:
         name, store = await _store(rt, memory)
-        spec = rt.memories.spec(name)
         try:
-            await store.put(_namespace(namespace), key, rt.redactor.tree(data),
-                            ttl_seconds=ttl if ttl is not None else spec.ttl_seconds)
+            await rt.memories.put(name, _namespace(namespace), key, data, ttl)
         except ValueError as exc:
             from stable_harness.errors import InvalidRequestError
 
@@ -200,11 +198,11 @@ def import_(ctx: typer.Context,
                  as_json=as_json)
 
     async def body(rt: Runtime) -> int:
-        _, store = await _store(rt, memory)
+        name, _ = await _store(rt, memory)
         clean = [MemoryItem(i.namespace, i.key, rt.redactor.tree(i.value), i.created_at,
                             i.updated_at, i.expires_at) for i in items]
         try:
-            await store.restore(clean)
+            await rt.memories.restore(name, clean)
         except ValueError as exc:
             from stable_harness.errors import InvalidRequestError
 
@@ -241,6 +239,55 @@ def _job(ctx: typer.Context, memory: str | None, job: str, as_json: bool) -> Non
     else:
         console().print(f"{job}: removed {counted(report['removed'], 'item')} from "
                         f"{report['memory']}", markup=False)
+
+
+def consolidate(
+    ctx: typer.Context, memory: MemoryOpt = None,
+    scope: Annotated[list[str] | None, typer.Option(
+        "--scope", help="A field of the run's memory scope, NAME=VALUE (repeatable): what "
+                        "the policy's namespace template is filled from.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 200,
+    as_json: JsonOpt = False) -> None:
+    """Run the policy's `consolidate` agent on its namespace's items (a run of its own, with
+    its events; Ctrl-C cancels it). Exit status: 0 when it completes."""
+    from stable_harness.cli.output import fail
+    from stable_harness.memory.contract import Namespace
+    from stable_harness.runtime.memory_access import render, template_fields
+
+    fields: dict[str, str] = {}
+    for pair in scope or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            fail(f"--scope {pair!r}: write NAME=VALUE", as_json=as_json)
+        fields[name] = value
+
+    async def body(rt: Runtime) -> dict[str, Any]:
+        from stable_harness.errors import InvalidRequestError
+
+        name, store = await _store(rt, memory)
+        spec = rt.memories.spec(name)
+        if spec.consolidate is None:
+            raise InvalidRequestError(f"Memory/{name} names no `consolidate` agent",
+                                      field="memory")
+        agent = spec.consolidate
+        template = template_fields(agent, "(consolidation)", fields)
+        namespace: Namespace = render(spec.namespace or name, template, f"Memory/{name}")
+        items = [_item(i) for i in await store.search(namespace, limit=limit)
+                 if i.namespace == namespace]
+        run = await rt.run({"operation": "consolidate", "memory": name,
+                            "namespace": "/".join(namespace), "items": items},
+                           agent=agent, memory=fields or None, until="settled")
+        return {"runId": run.id, "status": run.status.value, "items": len(items),
+                "output": run.output, "error": run.error}
+
+    result = with_runtime(ctx.obj.workspace, body, as_json=as_json)
+    if as_json:
+        print_json(result)
+    else:
+        console().print(f"consolidation run {result['runId']}: {result['status']} "
+                        f"({counted(result['items'], 'item')} given)", markup=False)
+    if result["status"] != "completed":
+        raise typer.Exit(1)
 
 
 def backup(ctx: typer.Context,

@@ -17,7 +17,8 @@ Namespace = tuple[str, ...]
 
 @dataclass(frozen=True)
 class MemoryItem:
-    """One stored memory. Times are epoch seconds; ``expires_at`` None never expires."""
+    """One stored memory. Times are epoch seconds; ``expires_at`` None never expires;
+    ``score`` is the similarity to the query of a semantic search (1: the same direction)."""
 
     namespace: Namespace
     key: str
@@ -25,6 +26,7 @@ class MemoryItem:
     created_at: float
     updated_at: float
     expires_at: float | None = None
+    score: float | None = None
 
 
 def check_key(namespace: Namespace, key: str | None = None) -> None:
@@ -78,3 +80,15 @@ class MemoryStore(Protocol):
     async def restore(self, items: list[MemoryItem]) -> None:
         """Store ``items`` exactly as given (times included), replacing what is at their
         keys, in one transaction: an import of an export reads back the same."""
+
+
+@runtime_checkable
+class VectorMemoryStore(MemoryStore, Protocol):
+    """A memory store with a semantic index (``supports_vectors``): what a policy with
+    ``index`` needs. ``put(..., vector=)`` stores an item's vector with it (atomically);
+    ``search(..., vector=)`` ranks the prefix's live, matching items by similarity."""
+
+    supports_vectors: bool
+
+    async def ensure_index(self, dims: int) -> None:
+        """Keep vectors of ``dims`` floats (refusing another size than the one kept)."""

@@ -27,7 +27,8 @@ class FirstParty:
 FIRST_PARTY: tuple[FirstParty, ...] = (
     FirstParty("stable-harness-langgraph", "plugins/langgraph", {
         Slot.BACKEND: ("langgraph",),
-        Slot.MODEL_PROVIDER: ("anthropic", "ollama", "openai", "openai-compatible")}),
+        Slot.MODEL_PROVIDER: ("anthropic", "ollama", "openai", "openai-compatible"),
+        Slot.EMBEDDINGS_PROVIDER: ("ollama", "openai", "openai-compatible")}),
     FirstParty("stable-harness-deepagents", "plugins/deepagents", {
         Slot.BACKEND: ("deepagents",)}),
     FirstParty("stable-harness-http", "plugins/http", {

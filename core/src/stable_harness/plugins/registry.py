@@ -11,6 +11,7 @@ import pluggy
 from stable_harness.errors import UnknownNameError
 from stable_harness.records import (
     BackendRecord,
+    EmbeddingsProviderRecord,
     EventSinkRecord,
     MemoryStoreRecord,
     ModelProviderRecord,
@@ -28,6 +29,8 @@ from stable_harness.records import (
 SLOT_HOOKS: dict[Slot, tuple[str, type[PluginRecord]]] = {
     Slot.BACKEND: ("stable_harness_register_backends", BackendRecord),
     Slot.MODEL_PROVIDER: ("stable_harness_register_model_providers", ModelProviderRecord),
+    Slot.EMBEDDINGS_PROVIDER: ("stable_harness_register_embeddings_providers",
+                               EmbeddingsProviderRecord),
     Slot.TOOL_REGISTRY: ("stable_harness_register_tool_registries", ToolRegistryRecord),
     Slot.TOOL_SOURCE: ("stable_harness_register_tool_sources", ToolSourceRecord),
     Slot.MEMORY_STORE: ("stable_harness_register_memory_stores", MemoryStoreRecord),

@@ -27,6 +27,7 @@ from stable_harness.runs.events import EventType
 
 if TYPE_CHECKING:
     from stable_harness.runtime.context import RunContext
+    from stable_harness.runtime.memories import Memories
     from stable_harness.secrets import Redactor
     from stable_harness.workspace.kinds import MemorySpec
 
@@ -70,6 +71,12 @@ class Rule:
     action: str  # allow | deny | approval
 
 
+def _ranking(item: MemoryItem) -> tuple[float, float, Namespace, str]:
+    """Most similar first (a semantic search), then newest first."""
+    return (-(item.score if item.score is not None else 0.0), -item.updated_at,
+            item.namespace, item.key)
+
+
 def _under(namespace: Namespace, prefix: Namespace) -> bool:
     return namespace[:len(prefix)] == prefix
 
@@ -78,8 +85,11 @@ class GovernedMemory:
     """One run's memory (see the module docstring)."""
 
     def __init__(self, name: str, spec: MemorySpec, store: MemoryStore, ctx: RunContext,
-                 redactor: Redactor, fields: dict[str, str]) -> None:
+                 redactor: Redactor, fields: dict[str, str], memories: Memories) -> None:
         self.name = name
+        self._memories = memories
+        self.fields = fields  # what namespace templates are filled from
+        self._asked: dict[str, int] = {}  # approvals asked in this activation, by subject
         self.spec = spec
         self.store = store
         self._ctx = ctx
@@ -114,8 +124,10 @@ class GovernedMemory:
         needs a store with a semantic index; without one, the most recent match)."""
         ns = self._ns(prefix, allow_empty=True)
         check_filter(filter)
+        extra = await self._query_vector(query)
         if any(_under(ns, scope) for scope in self.scopes):
-            items = await self.store.search(ns, filter=filter, limit=limit, offset=offset)
+            items = await self.store.search(ns, filter=filter, limit=limit, offset=offset,
+                                            **extra)
         else:  # above the run's scopes: search those of them below the prefix
             below = [s for s in self.scopes if _under(s, ns)]
             if not below:
@@ -123,8 +135,8 @@ class GovernedMemory:
             merged: list[MemoryItem] = []
             for scope in below:
                 merged.extend(await self.store.search(scope, filter=filter,
-                                                      limit=offset + limit))
-            merged.sort(key=lambda i: (-i.updated_at, i.namespace, i.key))
+                                                      limit=offset + limit, **extra))
+            merged.sort(key=_ranking)
             items = merged[offset:offset + limit]
         await self._observe(EventType.MEMORY_SEARCHED, ns, count=len(items),
                             **({"query": self._redactor.text(query)} if query else {}))
@@ -141,9 +153,10 @@ class GovernedMemory:
         if self.spec.recall is None or self.spec.recall.limit == 0:
             return []
         found: list[MemoryItem] = []
+        extra = await self._query_vector(query)
         for ns in self.recall_namespaces:
-            found.extend(await self.store.search(ns, limit=self.spec.recall.limit))
-        found.sort(key=lambda i: i.updated_at, reverse=True)
+            found.extend(await self.store.search(ns, limit=self.spec.recall.limit, **extra))
+        found.sort(key=_ranking)
         found = found[:self.spec.recall.limit]
         await self._ctx.emit_event(EventType.MEMORY_RECALLED, {
             "memory": self.name, "namespaces": [list(n) for n in self.recall_namespaces],
@@ -176,7 +189,12 @@ class GovernedMemory:
                     f"memory {'/'.join(ns)}: it already holds {limits.max_items} items, the "
                     f"limit (Memory/{self.name} spec.limits.maxItems); delete one first")
         ttl = ttl_seconds if ttl_seconds is not None else self.spec.ttl_seconds
-        await self.store.put(ns, key, value, ttl_seconds=ttl)
+        vectors = await self._memories.vectors(self.name, [value])
+        if vectors is None:
+            await self.store.put(ns, key, value, ttl_seconds=ttl)
+        else:
+            await self.store.put(ns, key, value, ttl_seconds=ttl,  # type: ignore[call-arg]
+                                 vector=vectors[0])
         await self._observe(EventType.MEMORY_WRITTEN, ns, key=key, bytes=size)
 
     async def delete(self, namespace: Namespace | None, key: str) -> None:
@@ -195,13 +213,19 @@ class GovernedMemory:
             raise MemoryPolicyError(f"memory {what} of {where} is denied by Memory/"
                                     f"{self.name} (spec.writes); nothing was written")
         if action == "approval":
-            digest = hashlib.sha256(json.dumps(value, sort_keys=True, default=str)
+            # The decision is about what is written where, so the approval is keyed by the
+            # namespace and the value (a delete: the key), counted in this activation: a tool
+            # that names its items afresh each time it runs (langmem's uuid keys) finds its
+            # decision when the run replays to it after the approval.
+            subject = value if value is not None else key
+            digest = hashlib.sha256(json.dumps(subject, sort_keys=True, default=str)
                                     .encode()).hexdigest()[:16]
+            ask = f"memory:{what}:{'/'.join(ns)}:{digest}"
+            self._asked[ask] = self._asked.get(ask, 0) + 1
             decision = await self._ctx.request_approval(
                 {"memory": self.name, "operation": what, "namespace": list(ns), "key": key,
                  **({"value": value} if value is not None else {})},
-                f"memory_{what}", requester="runtime",
-                key=f"memory:{what}:{where}:{digest}")
+                f"memory_{what}", requester="runtime", key=f"{ask}:{self._asked[ask]}")
             if not decision.approved:
                 raise MemoryPolicyError(
                     f"memory {what} of {where} was rejected"
@@ -224,6 +248,13 @@ class GovernedMemory:
             return ns
         check_key(ns)
         return ns
+
+    async def _query_vector(self, query: str | None) -> dict[str, Any]:
+        """``vector=`` for a search with ``query`` when the policy has an index."""
+        embedder = self._memories.embedder(self.name)
+        if not query or embedder is None:
+            return {}
+        return {"vector": list(map(float, await embedder.aembed_query(query)))}
 
     def _reachable(self, ns: Namespace) -> Namespace:
         if not any(_under(ns, scope) for scope in self.scopes):

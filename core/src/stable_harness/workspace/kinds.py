@@ -15,6 +15,14 @@ IMPORT_PATH_PATTERN = r"^[A-Za-z_][\w]*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_
 KNOWN_TOOL_TAGS = ("read-only", "mutating", "idempotent", "network", "filesystem")
 
 
+def check_tags(value: list[str]) -> list[str]:
+    """Tags are lowercase letters, digits and '-' (they are matched by policies)."""
+    for tag in value:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", tag):
+            raise ValueError(f"tag {tag!r} must be lowercase letters, digits and '-'")
+    return value
+
+
 class Base(BaseModel):
     """YAML uses camelCase keys; unknown keys are errors, so typos never pass silently."""
 
@@ -274,6 +282,18 @@ class ModelSpec(Base):
     )
 
 
+class EmbeddingsSpec(Base):
+    """An embeddings model, for semantic memory search (`Memory.spec.index`)."""
+
+    provider: str = Field(description="Embeddings provider (`hash` is built in: "
+                                      "deterministic, offline).")
+    model: str | None = Field(None, description="Upstream model identifier, if any.")
+    dims: int = Field(ge=2, le=8192, description="Length of its vectors.")
+    config: dict[str, Any] = Field(
+        default_factory=dict, description="Provider configuration, validated by the provider."
+    )
+
+
 class ToolSpec(Base):
     """A tool an agent may call; every call passes the tool gateway."""
 
@@ -302,13 +322,7 @@ class ToolSpec(Base):
             raise ValueError("must be a JSON Schema with `type: object`")
         return value
 
-    @field_validator("tags")
-    @classmethod
-    def _tag_format(cls, value: list[str]) -> list[str]:
-        for tag in value:
-            if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", tag):
-                raise ValueError(f"tag {tag!r} must be lowercase letters, digits and '-'")
-        return value
+    _tags = field_validator("tags")(classmethod(lambda cls, v: check_tags(v)))
 
 
 class McpServerSpec(Base):
@@ -341,13 +355,7 @@ class McpServerSpec(Base):
         "`openWorldHint` → `network`), unless these tags already say how the tools behave "
         "(any of those four): explicit YAML wins."))
 
-    @field_validator("tags")
-    @classmethod
-    def _tag_format(cls, value: list[str]) -> list[str]:
-        for tag in value:
-            if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", tag):
-                raise ValueError(f"tag {tag!r} must be lowercase letters, digits and '-'")
-        return value
+    _tags = field_validator("tags")(classmethod(lambda cls, v: check_tags(v)))
 
     @model_validator(mode="after")
     def _transport_fields(self) -> McpServerSpec:
@@ -415,11 +423,22 @@ class MemoryLimits(Base):
     max_value_bytes: int | None = Field(None, ge=1, description="Largest value, as JSON.")
 
 
+class MemoryIndex(Base):
+    """A semantic index: items are embedded when written, queries when searched."""
+
+    embeddings: str = Field(description="Name of an `Embeddings` document.")
+    fields: list[str] = Field(default_factory=list, description=(
+        "Value fields to embed (dotted paths); default: every text in the value."))
+
+
 class MemorySpec(Base):
     """A long-term memory policy: the store, the namespaces a run uses, what it recalls,
     which writes need a decision, and how long items live."""
 
     store: MemoryStoreRef = Field(description="Memory store implementation and its config.")
+    index: MemoryIndex | None = Field(None, description=(
+        "Semantic search (the store must support vectors; the built-in `sqlite` does, with "
+        "sqlite-vec). Recall and `query` searches then rank by similarity."))
     namespace: str | None = Field(None, pattern=NAMESPACE_TEMPLATE, description=(
         "Namespace template, labels separated by `/`, filled from the request only: "
         "`{agent}`, `{sessionId}` and the keys of the request's `memory` scope (e.g. "
@@ -434,6 +453,9 @@ class MemorySpec(Base):
         "Items expire this long after they are written (reads skip them; "
         "`stable-harness memory expire` deletes them)."))
     limits: MemoryLimits = Field(default_factory=MemoryLimits, description="Size limits.")
+    consolidate: str | None = Field(None, description=(
+        "Agent that consolidates this memory (`stable-harness memory consolidate`): a run of "
+        "its own, given the namespace's items, that writes and deletes through this policy."))
 
     _check = field_validator("namespace")(classmethod(lambda cls, v: _labels(v)))
 
@@ -481,6 +503,11 @@ class ModelDoc(Envelope):
     spec: ModelSpec
 
 
+class EmbeddingsDoc(Envelope):
+    kind: Literal["Embeddings"]
+    spec: EmbeddingsSpec
+
+
 class ToolDoc(Envelope):
     kind: Literal["Tool"]
     spec: ToolSpec = Field(default_factory=ToolSpec)
@@ -517,6 +544,7 @@ KINDS: dict[str, type[Envelope]] = {
     "Runtime": RuntimeDoc,
     "Agent": AgentDoc,
     "Model": ModelDoc,
+    "Embeddings": EmbeddingsDoc,
     "Tool": ToolDoc,
     "McpServer": McpServerDoc,
     "Skill": SkillDoc,
@@ -527,4 +555,5 @@ KINDS: dict[str, type[Envelope]] = {
 COLLECTIONS: dict[str, str] = {
     "agents": "Agent", "models": "Model", "tools": "Tool", "mcpServers": "McpServer",
     "skills": "Skill", "memories": "Memory", "workflows": "Workflow",
+    "embeddings": "Embeddings",
 }

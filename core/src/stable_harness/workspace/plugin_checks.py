@@ -11,9 +11,16 @@ from pydantic import ValidationError
 from stable_harness.errors import PluginError
 from stable_harness.plugins.catalogue import install_hint
 from stable_harness.plugins.manager import PluginHost
-from stable_harness.records import BackendRecord, Registered, Slot, Support, ToolRegistryRecord
+from stable_harness.records import (
+    BackendRecord,
+    MemoryStoreRecord,
+    Registered,
+    Slot,
+    Support,
+    ToolRegistryRecord,
+)
 from stable_harness.workspace.diagnostics import Diagnostic, format_path
-from stable_harness.workspace.kinds import AgentDoc, AgentSpec, ToolDoc
+from stable_harness.workspace.kinds import AgentDoc, AgentSpec, MemoryDoc, ToolDoc
 from stable_harness.workspace.model import Entry
 from stable_harness.workspace.plugin_uses import PluginUse
 from stable_harness.workspace.pydantic_errors import to_diagnostics
@@ -93,6 +100,14 @@ def _fields(found: Registered, entry: Entry[Any]) -> Iterator[Diagnostic]:
         required = record.required_agent_fields
     elif isinstance(record, ToolRegistryRecord) and isinstance(entry.doc, ToolDoc):
         required, spec = record.required_tool_fields, entry.doc.spec
+    elif isinstance(record, MemoryStoreRecord) and isinstance(entry.doc, MemoryDoc):
+        if entry.doc.spec.index is not None and \
+                record.capabilities.get("vector_search") in (None, Support.UNSUPPORTED):
+            yield _at(entry, ("spec", "index"), "unsupported-capability",
+                      f"memory store '{record.name}' has no semantic search (capability "
+                      "'vector_search'), which `index` needs",
+                      "use the built-in `sqlite` store, or drop `index`")
+        return
     else:
         return
     for name in sorted(required):

@@ -10,6 +10,7 @@ from stable_harness.records import Slot
 from stable_harness.workspace.diagnostics import Path
 from stable_harness.workspace.kinds import (
     AgentDoc,
+    EmbeddingsDoc,
     Envelope,
     McpServerDoc,
     MemoryDoc,
@@ -64,6 +65,9 @@ def plugin_uses(doc: Envelope) -> Iterator[PluginUse]:
     elif isinstance(doc, ToolDoc):
         yield PluginUse(Slot.TOOL_REGISTRY, doc.spec.registry, doc.spec.config,
                         ("spec", "registry"), ("spec", "config"))
+    elif isinstance(doc, EmbeddingsDoc):
+        yield PluginUse(Slot.EMBEDDINGS_PROVIDER, doc.spec.provider, doc.spec.config,
+                        ("spec", "provider"), ("spec", "config"))
     elif isinstance(doc, McpServerDoc):  # the kind names its source: MCP
         yield PluginUse(Slot.TOOL_SOURCE, "mcp", {}, ("kind",), ("spec",))
     elif isinstance(doc, MemoryDoc):
@@ -79,5 +83,6 @@ SCHEMA_SELECTORS: dict[str, tuple[Slot, str, str]] = {
     "MemoryStoreRef": (Slot.MEMORY_STORE, "use", "config"),
     "AgentSpec": (Slot.BACKEND, "backend", "options"),
     "ModelSpec": (Slot.MODEL_PROVIDER, "provider", "config"),
+    "EmbeddingsSpec": (Slot.EMBEDDINGS_PROVIDER, "provider", "config"),
     "ToolSpec": (Slot.TOOL_REGISTRY, "registry", "config"),
 }

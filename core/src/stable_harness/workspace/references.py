@@ -152,4 +152,12 @@ def check_references(inv: Inventory, root: FsPath, invalid: Names) -> list[Diagn
                 "rename one of them"))
     for entry in inv.get("Skill", {}).values():
         out.extend(check_skill(entry, root))
+    for entry in inv.get("Memory", {}).values():
+        if entry.doc.spec.consolidate is not None:
+            out.extend(_ref(entry, ("spec", "consolidate"), "Agent",
+                            entry.doc.spec.consolidate, names))
+        index = entry.doc.spec.index
+        if index is not None:
+            out.extend(_ref(entry, ("spec", "index", "embeddings"), "Embeddings",
+                            index.embeddings, names))
     return out

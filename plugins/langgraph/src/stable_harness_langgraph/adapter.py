@@ -98,6 +98,15 @@ class GraphAdapter:
         return [*(self._import_middleware(ref) for ref in self.options.middleware),
                 RuntimeToolsMiddleware(tools, projector)]
 
+    def upstream_tools(self) -> list[Any]:
+        """``options.upstreamTools``: the framework's own tools (see the option)."""
+        out = []
+        for ref in self.options.upstream_tools:
+            path, args = (ref, {}) if isinstance(ref, str) else (ref.use, ref.args)
+            obj = import_object(path, self.agent.root)
+            out.append(obj if isinstance(obj, BaseTool) else obj(**args))
+        return out
+
     def _import_middleware(self, ref: str | MiddlewareRef) -> Any:
         path, args = (ref, {}) if isinstance(ref, str) else (ref.use, ref.args)
         obj = import_object(path, self.agent.root)
@@ -143,7 +152,7 @@ class LangGraphAdapter(GraphAdapter):
             middleware.insert(len(middleware) - 1, HumanInTheLoopMiddleware(
                 dict(self.options.interrupt_on), interrupt_mode=self.options.interrupt_mode))
         return create_agent(
-            self.model(), self.tools_of(self.agent.name, tools),
+            self.model(), [*self.tools_of(self.agent.name, tools), *self.upstream_tools()],
             system_prompt=spec.system_prompt or None, middleware=middleware,
             response_format=self.response_format(), checkpointer=checkpointer,
             store=self.store(),

@@ -35,8 +35,14 @@ STREAM_MODES = ["messages", "tasks"]
 
 
 def run_config(ctx: RunContext, recursion_limit: int) -> dict[str, Any]:
-    """The LangGraph config of a run: its own checkpoint thread."""
-    return {"configurable": {"thread_id": ctx.run_id}, "recursion_limit": recursion_limit,
+    """The LangGraph config of a run: its own checkpoint thread, and the request's memory
+    scope (``{user}``…) as configurable values, which upstream namespace templates (langmem's
+    ``("memories", "{user}")``) are filled from."""
+    memory = ctx.memory
+    scope = {} if memory is None else {k: v for k, v in memory.fields.items()
+                                       if k != "thread_id"}
+    return {"configurable": {**scope, "thread_id": ctx.run_id},
+            "recursion_limit": recursion_limit,
             "metadata": {"stable_harness_run_id": ctx.run_id, "agent": ctx.agent}}
 
 

@@ -29,6 +29,13 @@ class GraphOptions(PluginConfig):
         default_factory=dict,
         description="Tools that need a human decision, as upstream `interrupt_on` "
                     "(tool name -> true, or `{allowed_decisions: [...]}`).")
+    upstream_tools: list[str | MiddlewareRef] = Field(
+        default_factory=list,
+        description="Tools of the framework itself, by import path (a LangChain tool, or a "
+                    "function returning one called with `args`, e.g. langmem's "
+                    "`create_manage_memory_tool`): bound with the agent's own and run by "
+                    "LangGraph (observed as `source: upstream`, not through the gateway); "
+                    "what they read and write in the store is the runtime's governed memory.")
     recursion_limit: int = Field(50, ge=1, description="LangGraph recursion limit per activation.")
     checkpoints: str | None = Field(
         None, description="SQLite file of LangGraph checkpoints (default: `checkpoints.db` "

@@ -93,7 +93,8 @@ def _item(i: MemoryItem) -> Item:
 
 
 def _search_item(i: MemoryItem) -> SearchItem:
-    return SearchItem(i.namespace, i.key, i.value, _time(i.created_at), _time(i.updated_at))
+    return SearchItem(i.namespace, i.key, i.value, _time(i.created_at), _time(i.updated_at),
+                      i.score)
 
 
 def _matches(namespace: tuple[str, ...], condition: MatchCondition) -> bool:

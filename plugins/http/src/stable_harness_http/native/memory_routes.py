@@ -157,10 +157,8 @@ async def put_item(ctx: Context, memory: str, body: PutIn) -> dict[str, Any]:
     """Store an item (secrets redacted first); the policy's TTL unless one is given."""
     store = await _store(ctx, memory)
     ns = _namespace(body.namespace)
-    spec = ctx.runtime.memories.spec(memory)
     try:
-        await store.put(ns, body.key, ctx.runtime.redactor.tree(body.value),
-                        ttl_seconds=body.ttlSeconds or spec.ttl_seconds)
+        await ctx.runtime.memories.put(memory, ns, body.key, body.value, body.ttlSeconds)
     except ValueError as exc:
         raise _value_error(exc, "value") from None
     item = await store.get(ns, body.key)
@@ -194,7 +192,7 @@ async def export(ctx: Context, memory: str, namespace: NamespaceQ = "") -> Respo
 async def import_items(ctx: Context, memory: str, request: Request) -> dict[str, Any]:
     """Read an export back (times kept), all lines or none: a bad line is a 400 naming
     it and nothing is stored."""
-    store = await _store(ctx, memory)
+    await _store(ctx, memory)  # 404 before the body is read
     text = (await request.body()).decode("utf-8", errors="replace")
     items: list[MemoryItem] = []
     lines = text.splitlines()
@@ -219,7 +217,7 @@ async def import_items(ctx: Context, memory: str, request: Request) -> dict[str,
             raise InvalidRequestError(f"line {number}: not an exported item "
                                       f"({type(exc).__name__}: {exc})", field="body") from None
     try:
-        await store.restore(items)
+        await ctx.runtime.memories.restore(memory, items)
     except ValueError as exc:
         raise _value_error(exc, "body") from None
     return {"imported": len(items)}

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import SecretStr
 from stable_harness.errors import PluginError
 
 from stable_harness_langgraph.providers.config import ProviderConfig
@@ -24,20 +25,27 @@ class Provider:
     example: str
 
 
+def checked_key(provider: Provider, api_key: SecretStr | None, where: str) -> str | None:
+    """The API key to pass (None: the provider's own variable), after checking that the
+    package is installed and that a key is given where the provider needs one."""
+    if importlib.util.find_spec(provider.module) is None:
+        raise PluginError(f"{where} needs the package {provider.package}: "
+                          f"pip install {provider.package}")
+    key = api_key.get_secret_value() if api_key else None
+    if provider.key_env and not key and not os.environ.get(provider.key_env):
+        raise PluginError(
+            f"{where}: no API key; set {provider.key_env} in the environment or write "
+            f"`apiKey: ${{env:{provider.key_env}}}` under spec.config")
+    return key
+
+
 def load_chat_model(provider: Provider, config: ProviderConfig, *, name: str,
                     model: str | None, **fixed: Any) -> Any:
     """``init_chat_model(model, model_provider=..., ...)`` after checking what it needs."""
     where = f"Model '{name}' (provider '{provider.name}')"
     if not model:
         raise PluginError(f"{where}: `spec.model` is required, e.g. `model: {provider.example}`")
-    if importlib.util.find_spec(provider.module) is None:
-        raise PluginError(f"{where} needs the package {provider.package}: "
-                          f"pip install {provider.package}")
-    key = config.api_key.get_secret_value() if config.api_key else None
-    if provider.key_env and not key and not os.environ.get(provider.key_env):
-        raise PluginError(
-            f"{where}: no API key; set {provider.key_env} in the environment or write "
-            f"`apiKey: ${{env:{provider.key_env}}}` under spec.config")
+    key = checked_key(provider, config.api_key, where)
     kwargs: dict[str, Any] = {k: v for k, v in {
         "api_key": key, "temperature": config.temperature, "max_tokens": config.max_tokens,
         "timeout": config.timeout, "max_retries": config.max_retries}.items()

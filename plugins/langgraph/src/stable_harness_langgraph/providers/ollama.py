@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from stable_harness.hookspecs import hookimpl
-from stable_harness.records import ModelProviderRecord, Support
+from stable_harness.records import EmbeddingsProviderRecord, ModelProviderRecord, Support
 
 PROVIDER = ("ollama", "ollama", "langchain-ollama", "langchain_ollama", None, "llama3.1")
 
@@ -26,3 +26,19 @@ def stable_harness_register_model_providers() -> Sequence[ModelProviderRecord]:
         summary="Local models served by Ollama (needs langchain-ollama)",
         config_model="stable_harness_langgraph.providers.config:OllamaConfig",
         capabilities={"tool_calling": Support.NATIVE, "streaming": Support.NATIVE})]
+
+
+def make_embeddings(config: Any, *, model: str | None = None, dims: int) -> Any:
+    """Factory of the ``ollama`` embeddings provider."""
+    from stable_harness_langgraph.providers.embeddings import load_embeddings
+    from stable_harness_langgraph.providers.loading import Provider
+
+    return load_embeddings(Provider(*PROVIDER), config, model=model, dims=dims)
+
+
+@hookimpl
+def stable_harness_register_embeddings_providers() -> Sequence[EmbeddingsProviderRecord]:
+    return [EmbeddingsProviderRecord(
+        name="ollama", factory=make_embeddings,
+        summary="Embeddings served by Ollama (needs langchain-ollama)",
+        config_model="stable_harness_langgraph.providers.embeddings:EmbeddingsConfig")]

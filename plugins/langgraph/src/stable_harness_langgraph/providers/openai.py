@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from stable_harness.hookspecs import hookimpl
-from stable_harness.records import ModelProviderRecord, Support
+from stable_harness.records import EmbeddingsProviderRecord, ModelProviderRecord, Support
 
 PROVIDER = ("openai", "openai", "langchain-openai", "langchain_openai", "OPENAI_API_KEY",
             "gpt-4o-mini")
@@ -26,3 +26,21 @@ def stable_harness_register_model_providers() -> Sequence[ModelProviderRecord]:
         summary="OpenAI models (needs langchain-openai and OPENAI_API_KEY)",
         config_model="stable_harness_langgraph.providers.config:ProviderConfig",
         capabilities={"tool_calling": Support.NATIVE, "streaming": Support.NATIVE})]
+
+
+def make_embeddings(config: Any, *, model: str | None = None, dims: int) -> Any:
+    """Factory of the ``openai`` embeddings provider."""
+    from stable_harness_langgraph.providers.embeddings import load_embeddings
+    from stable_harness_langgraph.providers.loading import Provider
+
+    # the text-embedding-3 models can shorten their vectors to the size the spec asks for
+    sized = {"dimensions": dims} if model and model.startswith("text-embedding-3") else {}
+    return load_embeddings(Provider(*PROVIDER), config, model=model, dims=dims, **sized)
+
+
+@hookimpl
+def stable_harness_register_embeddings_providers() -> Sequence[EmbeddingsProviderRecord]:
+    return [EmbeddingsProviderRecord(
+        name="openai", factory=make_embeddings,
+        summary="OpenAI embeddings (needs langchain-openai)",
+        config_model="stable_harness_langgraph.providers.embeddings:EmbeddingsConfig")]

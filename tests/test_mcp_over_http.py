@@ -93,3 +93,38 @@ def test_mcp_without_the_token_is_401(served: str) -> None:
             **headers, "Accept": "application/json, text/event-stream"})
         assert r.status_code == 401
         assert r.headers["www-authenticate"] == "Bearer"
+
+
+async def test_a_tool_server_that_cannot_start_is_a_503_that_stores_nothing(tmp_path: Path
+                                                                            ) -> None:
+    from stable_harness.runtime import Runtime
+    from stable_harness.surfaces import SurfaceBinding
+    from stable_harness.testing.workspace import write_files
+    from stable_harness_http.config import NativeConfig
+    from stable_harness_http.native.app import build_native_app
+
+    broken = {"transport": "stdio", "command": sys.executable,
+              "args": ["-c", "import sys; sys.stderr.write('no licence\\n'); sys.exit(5)"]}
+    docs = [{"kind": "Runtime", "metadata": {"name": "t"}, "spec": {"eventSinks": []}},
+            {"kind": "McpServer", "metadata": {"name": "broken"}, "spec": broken},
+            {"kind": "Agent", "metadata": {"name": "user"},
+             "spec": {"backend": "python", "entrypoint": "agent:run",
+                      "mcpServers": ["broken"]}}]
+    ws = write_files(tmp_path / "ws", {
+        "ws.yaml": "\n---\n".join(json.dumps({"apiVersion": "stable-harness.dev/v1", **d})
+                                    for d in docs),
+        "agent.py": "async def run(ctx):\n    return 'never'\n"})
+    async with await Runtime.open(ws) as rt:
+        app = build_native_app(rt, SurfaceBinding("http", "127.0.0.1", 0, None,
+                                                  NativeConfig()))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                     base_url="http://testserver") as client:
+            r = await client.post("/requests", json={
+                "input": None, "agentId": "user",
+                "toolCall": {"name": "anything", "arguments": {}}})
+            assert r.status_code == 503, r.text
+            error = r.json()["error"]
+            assert error["code"] == "unavailable"
+            assert "exit code 5" in error["message"]
+            assert "no licence" in error["message"]
+            assert (await client.get("/requests")).json()["requests"] == []

@@ -104,5 +104,10 @@ class SessionBusyError(ConflictError):
     code = "session_busy"
 
 
+class UnavailableError(StableHarnessError):
+    """Something a request needs cannot be reached now (a tool server that does not start);
+    the same request may succeed later. HTTP surfaces answer 503."""
+
+
 class TransientError(StableHarnessError):
     """Raise from a tool or agent to mark a failure worth retrying (see ``RetrySpec``)."""

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from stable_harness.errors import StableHarnessError
+from stable_harness.errors import StableHarnessError, UnavailableError
 from stable_harness.records import Slot
 from stable_harness.runtime.tools import LoadedTool
 from stable_harness.secrets import resolve as resolve_secrets
@@ -34,7 +34,11 @@ BEHAVIOUR_TAGS = frozenset({"read-only", "mutating", "idempotent", "network"})
 
 
 class ToolServerError(StableHarnessError):
-    """A tool server could not be used (it did not start, or two tools share a name)."""
+    """Two tools of one agent share a name (a workspace error: the YAML must change)."""
+
+
+class ToolServerUnavailableError(ToolServerError, UnavailableError):
+    """A tool server could not be reached (it did not start, or it went away)."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,7 @@ class ToolSources:
         try:
             return await self.source(server).list_tools()
         except SourceError as exc:
-            raise ToolServerError(str(exc)) from exc
+            raise ToolServerUnavailableError(str(exc)) from exc
 
     def _changed(self, server: str) -> None:
         for agent in [a for a in self._agents if server in dict(self.servers_of(a))]:
@@ -203,7 +207,7 @@ def _caller(sources: ToolSources, server: str, name: str) -> Callable[..., Any]:
             result = await sources.source(server).call_tool(name, arguments,
                                                              progress=progress)
         except SourceError as exc:
-            raise ToolServerError(str(exc)) from exc
+            raise ToolServerUnavailableError(str(exc)) from exc
         artifacts = []
         if context is not None:
             for part in result.artifacts:

@@ -17,6 +17,7 @@ from stable_harness.errors import (
     RunError,
     StableHarnessError,
     ToolCallRefusedError,
+    UnavailableError,
 )
 from starlette.exceptions import HTTPException
 
@@ -77,6 +78,8 @@ def install_handlers(app: FastAPI, shape: Shape) -> None:
 
     async def harness_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("%s %s: %s", request.method, request.url.path, exc)
+        if isinstance(exc, UnavailableError):  # e.g. a tool server that did not start
+            return _json(503, shape(503, "unavailable", str(exc), None))
         return _json(500, shape(500, "runtime_error", str(exc), None))
 
     async def http_error(_: Request, exc: Exception) -> JSONResponse:

@@ -226,6 +226,8 @@ async def test_an_online_backup_while_runs_write(tmp_path: Path) -> None:
     ws = memory_workspace(tmp_path / "ws")
     async with await Runtime.open(ws) as rt:
         store = await rt.memories.store("long-term")
+        for n in range(20):  # committed before the backup starts: it must hold them
+            await store.put(("users", "before"), f"b{n}", {"v": n})
         writers = [asyncio.create_task(rt.run({"put": [[f"k{i}-{j}", {"v": j}]
                                                        for j in range(20)]},
                                               agent="writer", memory={"user": f"u{i}"}))
@@ -240,7 +242,7 @@ async def test_an_online_backup_while_runs_write(tmp_path: Path) -> None:
         count = copy.execute("SELECT count(*) FROM memories").fetchone()[0]
     finally:
         copy.close()
-    assert 0 <= count <= 100
+    assert 20 <= count <= 120
 
 
 @pytest.mark.slow
@@ -356,3 +358,19 @@ def test_consolidation_is_a_run_of_its_own(tmp_path: Path) -> None:
     missing = cli(ws, "memory", "consolidate", "--json")  # the template needs `user`
     assert missing.returncode == 1
     assert "needs user" in json.loads(missing.stdout)["error"]
+
+
+async def test_the_item_limit_counts_the_namespace_not_those_below_it(tmp_path: Path) -> None:
+    """Newer items in deeper namespaces must not hide the ones the limit counts (the count
+    once looked only at the newest maxItems + 1 items at or below the namespace)."""
+    ws = memory_workspace(tmp_path / "ws", limits={"maxItems": 2})
+    async with await Runtime.open(ws) as rt:
+        run = await rt.run({"put": [["a", {"v": 1}]],
+                            "put_at": [[["users", "u-1", sub], "x", {"v": 0}]
+                                       for sub in ("p", "q", "r")]},
+                           agent="writer", memory={"user": "u-1"})
+        assert run.output == ["stored a", "stored x", "stored x", "stored x"]
+        more = await rt.run({"put": [["b", {"v": 2}], ["c", {"v": 3}]]}, agent="writer",
+                            memory={"user": "u-1"})
+        assert more.output[0] == "stored b"
+        assert "already holds 2 items" in more.output[1]

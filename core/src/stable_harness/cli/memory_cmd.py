@@ -28,19 +28,20 @@ NamespaceOpt = Annotated[str, typer.Option("--namespace", "-n",
                                            help="Namespace prefix, labels joined by `/`.")]
 
 
-def _namespace(text: str) -> tuple[str, ...]:
+def _namespace(text: str, *, allow_empty: bool = False) -> tuple[str, ...]:
     from stable_harness.errors import InvalidRequestError
+    from stable_harness.memory.exchange import parse_namespace
 
-    labels = tuple(text.split("/")) if text else ()
-    if any(not label for label in labels):
-        raise InvalidRequestError(f"namespace {text!r} has an empty label", field="namespace")
-    return labels
+    try:
+        return parse_namespace(text, allow_empty=allow_empty)
+    except ValueError as exc:
+        raise InvalidRequestError(str(exc), field="namespace") from None
 
 
 def _item(item: MemoryItem) -> dict[str, Any]:
-    return {"namespace": "/".join(item.namespace), "key": item.key, "value": item.value,
-            "createdAt": item.created_at, "updatedAt": item.updated_at,
-            "expiresAt": item.expires_at}
+    from stable_harness.memory.exchange import item_to_dict
+
+    return item_to_dict(item)
 
 
 async def _store(rt: Runtime, memory: str | None) -> tuple[str, MemoryStore]:
@@ -62,8 +63,9 @@ def list_namespaces(ctx: typer.Context, memory: MemoryOpt = None, namespace: Nam
     """Namespaces holding items (at or below --namespace)."""
     async def body(rt: Runtime) -> list[str]:
         _, store = await _store(rt, memory)
-        return ["/".join(n) for n in await store.list_namespaces(_namespace(namespace),
-                                                                 limit=100_000)]
+        found = await store.list_namespaces(_namespace(namespace, allow_empty=True),
+                                            limit=100_000)
+        return ["/".join(n) for n in found]
 
     rows = with_runtime(ctx.obj.workspace, body, as_json=as_json)
     if as_json:
@@ -86,7 +88,8 @@ def search(ctx: typer.Context, memory: MemoryOpt = None, namespace: NamespaceOpt
     async def body(rt: Runtime) -> list[dict[str, Any]]:
         _, store = await _store(rt, memory)
         try:
-            items = await store.search(_namespace(namespace), filter=wanted, limit=limit)
+            items = await store.search(_namespace(namespace, allow_empty=True), filter=wanted,
+                                       limit=limit)
         except ValueError as exc:
             from stable_harness.errors import InvalidRequestError
 
@@ -158,7 +161,7 @@ def export(ctx: typer.Context, memory: MemoryOpt = None, namespace: NamespaceOpt
     """Write items (at or below --namespace) as JSON Lines, oldest first."""
     async def body(rt: Runtime) -> list[dict[str, Any]]:
         _, store = await _store(rt, memory)
-        items = await store.search(_namespace(namespace), limit=10**9)
+        items = await store.search(_namespace(namespace, allow_empty=True), limit=10**9)
         return [_item(i) for i in reversed(items)]
 
     rows = with_runtime(ctx.obj.workspace, body)
@@ -176,38 +179,24 @@ def import_(ctx: typer.Context,
             memory: MemoryOpt = None, as_json: JsonOpt = False) -> None:
     """Read an export back, items and times as they were (one transaction: all or none)."""
     from stable_harness.cli.output import fail
-    from stable_harness.memory.contract import MemoryItem
+    from stable_harness.memory.exchange import ExportLineError, read_export
 
-    items: list[MemoryItem] = []
     try:
-        lines = source.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
+        items = read_export(source.read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError) as exc:
         fail(f"cannot read {source}: {exc}", as_json=as_json)
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            items.append(MemoryItem(_namespace(row["namespace"]), str(row["key"]),
-                                    row["value"], float(row["createdAt"]),
-                                    float(row["updatedAt"]),
-                                    None if row.get("expiresAt") is None
-                                    else float(row["expiresAt"])))
-        except (ValueError, KeyError, TypeError) as exc:
-            fail(f"{source}:{number}: not an exported item ({type(exc).__name__}: {exc})",
-                 as_json=as_json)
+    except ExportLineError as exc:  # file:line, as editors and compilers write it
+        fail(f"{source}:{exc.line}: {exc.detail}", as_json=as_json)
 
     async def body(rt: Runtime) -> int:
         name, _ = await _store(rt, memory)
-        clean = [MemoryItem(i.namespace, i.key, rt.redactor.tree(i.value), i.created_at,
-                            i.updated_at, i.expires_at) for i in items]
         try:
-            await rt.memories.restore(name, clean)
+            await rt.memories.restore(name, items)
         except ValueError as exc:
             from stable_harness.errors import InvalidRequestError
 
             raise InvalidRequestError(str(exc), field="items") from None
-        return len(clean)
+        return len(items)
 
     count = with_runtime(ctx.obj.workspace, body, as_json=as_json)
     if as_json:

@@ -4,6 +4,7 @@ opened on first use and shared by every run, and a run's governed view of its ag
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from stable_harness.errors import StableHarnessError
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from stable_harness.memory.contract import MemoryItem, MemoryStore
     from stable_harness.runtime.context import RunContext
     from stable_harness.secrets import Redactor
-    from stable_harness.workspace.kinds import MemorySpec
+    from stable_harness.workspace.memory_kinds import MemorySpec
     from stable_harness.workspace.model import Workspace
 
 
@@ -108,8 +109,10 @@ class Memories:
         await store.put(namespace, key, clean, ttl_seconds=ttl, **extra)
 
     async def restore(self, name: str, items: list[MemoryItem]) -> None:
-        """Import ``items`` into ``Memory`` ``name`` (embedding them when it has an index)."""
+        """Import ``items`` into ``Memory`` ``name``: redacted of secrets, times kept, and
+        embedded when it has an index."""
         store = await self.store(name)
+        items = [dataclasses.replace(i, value=self.redactor.tree(i.value)) for i in items]
         await store.restore(items)
         vectors = await self.vectors(name, [i.value for i in items])
         if vectors is not None:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from stable_harness.runtime.context import RunContext
     from stable_harness.runtime.memories import Memories
     from stable_harness.secrets import Redactor
-    from stable_harness.workspace.kinds import MemorySpec
+    from stable_harness.workspace.memory_kinds import MemorySpec
 
 
 class MemoryPolicyError(StableHarnessError):
@@ -183,7 +183,8 @@ class GovernedMemory:
                 f"memory {'/'.join(ns)}/{key}: the value is {size} bytes, over the limit of "
                 f"{limits.max_value_bytes} (Memory/{self.name} spec.limits.maxValueBytes)")
         if limits.max_items is not None and await self.store.get(ns, key) is None:
-            present = await self.store.search(ns, limit=limits.max_items + 1)
+            # the namespace's own items: newer ones below it must not hide them from a page
+            present = await self.store.search(ns, limit=10**9)
             if sum(1 for i in present if i.namespace == ns) >= limits.max_items:
                 raise MemoryPolicyError(
                     f"memory {'/'.join(ns)}: it already holds {limits.max_items} items, the "

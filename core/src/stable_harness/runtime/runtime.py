@@ -56,7 +56,7 @@ from stable_harness.runtime.cancelling import (
 )
 from stable_harness.runtime.decisions import record_decision
 from stable_harness.runtime.execution import ActiveRun, Executor, evidence_count
-from stable_harness.runtime.introspect import agent_mermaid, describe_agent, describe_sourced
+from stable_harness.runtime.introspect import agent_mermaid, describe_agent
 from stable_harness.runtime.leases import new_owner_id
 from stable_harness.runtime.memories import Memories
 from stable_harness.runtime.recovery import keep_leases, recover_orphans, stop_lost_runs
@@ -334,15 +334,8 @@ class Runtime:
     async def list_tools(self, agent: str | None = None) -> list[dict[str, Any]]:
         """Like :meth:`describe_tools`, with the tools of MCP servers (connecting them):
         every server's, or those ``agent``'s servers give it."""
-        if agent is not None:
-            name = resolve_agent(self.workspace, agent)
-            await self.toolbox.prepare(name)
-            return self.toolbox.describe(name)
-        out = self.toolbox.describe(None)
-        for server in sorted(self.workspace.of_kind("McpServer")):
-            out.extend(describe_sourced(t)
-                       for t in await self.toolbox.sources.list_server(server))
-        return out
+        return await self.toolbox.list_tools(
+            None if agent is None else resolve_agent(self.workspace, agent))
 
     def describe_tools(self, agent: str | None = None) -> list[dict[str, Any]]:
         """Every tool of the workspace, or those ``agent`` may call (its subagents' too)."""

@@ -85,6 +85,16 @@ class Toolbox:
                                lambda n: self.resolve(agent, n))
         return local + [describe_sourced(t) for t in self.sources.known(agent).values()]
 
+    async def list_tools(self, agent: str | None) -> list[dict[str, Any]]:
+        """:meth:`describe`, with the servers connected: ``agent``'s, or every server."""
+        if agent is not None:
+            await self.prepare(agent)
+            return self.describe(agent)
+        out = self.describe(None)
+        for server in sorted(self.workspace.of_kind("McpServer")):
+            out.extend(describe_sourced(t) for t in await self.sources.list_server(server))
+        return out
+
     def _sources_changed(self, server: str) -> None:
         """A server's tools changed: its agents see the new list from their next run on."""
         for agent in [a for a in self.workspace.agents

@@ -1,12 +1,15 @@
-"""Pydantic models of every workspace kind. Field descriptions feed ``docs/workspace.md``."""
+"""Pydantic models of every workspace kind. Field descriptions feed ``docs/workspace.md``.
+The memory models live in :mod:`stable_harness.workspace.memory_kinds` (re-exported here)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, field_validator, model_validator
+
+from stable_harness.workspace.kind_base import Base, PluginRef, check_tags
+from stable_harness.workspace.memory_kinds import EmbeddingsSpec, MaintenanceSpec, MemorySpec
 
 API_VERSION = "stable-harness.dev/v1"
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
@@ -15,38 +18,12 @@ IMPORT_PATH_PATTERN = r"^[A-Za-z_][\w]*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_
 KNOWN_TOOL_TAGS = ("read-only", "mutating", "idempotent", "network", "filesystem")
 
 
-def check_tags(value: list[str]) -> list[str]:
-    """Tags are lowercase letters, digits and '-' (they are matched by policies)."""
-    for tag in value:
-        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", tag):
-            raise ValueError(f"tag {tag!r} must be lowercase letters, digits and '-'")
-    return value
-
-
-class Base(BaseModel):
-    """YAML uses camelCase keys; unknown keys are errors, so typos never pass silently."""
-
-    model_config = ConfigDict(
-        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True
-    )
-
-
 class Metadata(Base):
     """Identity of a document."""
 
     name: str = Field(pattern=NAME_PATTERN, description="Unique name within its kind.")
     description: str = Field("", description="Free text for people.")
     labels: dict[str, str] = Field(default_factory=dict, description="Key/value labels.")
-
-
-class PluginRef(Base):
-    """Selects an implementation by name and configures it."""
-
-    use: str = Field(description="Name of the implementation (as `plugins list` shows it).")
-    config: dict[str, Any] = Field(
-        default_factory=dict,
-        description="Configuration, validated by the implementation's own config model.",
-    )
 
 
 class RunStoreRef(PluginRef):
@@ -65,10 +42,6 @@ class PolicyRef(PluginRef):
     tools: list[str] = Field(
         default_factory=list,
         description="Apply only to these tools (a per-tool validator); empty: every tool.")
-
-
-class MemoryStoreRef(PluginRef):
-    """A memory store (slot `memory store`)."""
 
 
 class PluginsSpec(Base):
@@ -164,22 +137,6 @@ class RunsSpec(Base):
         0.05, gt=0, le=10,
         description="How often a process checks the store for cancels requested elsewhere.",
     )
-
-
-class MemoryMaintenance(Base):
-    """How often `start` runs the memory jobs on every `Memory` (none when unset)."""
-
-    expire_every_seconds: float | None = Field(None, ge=1, description=(
-        "Delete expired items this often."))
-    compact_every_seconds: float | None = Field(None, ge=1, description=(
-        "Delete duplicate items (same value in one namespace) this often."))
-
-
-class MaintenanceSpec(Base):
-    """Scheduled maintenance while `start` serves."""
-
-    memory: MemoryMaintenance = Field(default_factory=MemoryMaintenance,
-                                      description="Memory jobs.")
 
 
 class RuntimeSpec(Base):
@@ -282,18 +239,6 @@ class ModelSpec(Base):
     )
 
 
-class EmbeddingsSpec(Base):
-    """An embeddings model, for semantic memory search (`Memory.spec.index`)."""
-
-    provider: str = Field(description="Embeddings provider (`hash` is built in: "
-                                      "deterministic, offline).")
-    model: str | None = Field(None, description="Upstream model identifier, if any.")
-    dims: int = Field(ge=2, le=8192, description="Length of its vectors.")
-    config: dict[str, Any] = Field(
-        default_factory=dict, description="Provider configuration, validated by the provider."
-    )
-
-
 class ToolSpec(Base):
     """A tool an agent may call; every call passes the tool gateway."""
 
@@ -371,93 +316,6 @@ class SkillSpec(Base):
 
     path: str = Field(description="Folder relative to the workspace, containing `SKILL.md`.")
     description: str = Field("", description="What the skill is for.")
-
-
-# labels separated by `/`, each text with `{field}` placeholders (no braces otherwise)
-_LABEL = r"[^/{}\s]*(\{[A-Za-z_][A-Za-z0-9_]*\}[^/{}\s]*)*"
-NAMESPACE_TEMPLATE = rf"^{_LABEL}(/{_LABEL})*$"
-
-
-def _labels(value: str | None) -> str | None:
-    if value is not None and any(not label for label in value.split("/")):
-        raise ValueError(f"namespace template {value!r} has an empty label")
-    return value
-
-
-class MemoryRecall(Base):
-    """What a run is given from memory before it starts."""
-
-    limit: int = Field(5, ge=0, le=100, description="How many items, newest first.")
-    namespaces: list[str] = Field(default_factory=list, description=(
-        "Namespace templates to recall from (default: the policy's namespace)."))
-    prompt: bool = Field(False, description=(
-        "Also put the recalled items in a system message before the input (LangGraph-based "
-        "backends); they are in the store and the run's events either way."))
-
-    @field_validator("namespaces")
-    @classmethod
-    def _templates(cls, value: list[str]) -> list[str]:
-        for template in value:
-            if not re.fullmatch(NAMESPACE_TEMPLATE, template):
-                raise ValueError(f"{template!r} is not a namespace template (labels "
-                                 "separated by `/`, fields as `{name}`)")
-            _labels(template)
-        return value
-
-
-class MemoryWriteRule(Base):
-    """Whether writes (and deletes) under a namespace are allowed."""
-
-    namespace: str = Field(pattern=NAMESPACE_TEMPLATE, description=(
-        "Namespace template; the rule covers it and everything below it."))
-    action: Literal["allow", "deny", "approval"] = Field(description=(
-        "`approval`: a human decides, seeing the item (approve, edit, reject)."))
-
-    _check = field_validator("namespace")(classmethod(lambda cls, v: _labels(v)))
-
-
-class MemoryLimits(Base):
-    """Limits per namespace."""
-
-    max_items: int | None = Field(None, ge=1, description="Most items in one namespace.")
-    max_value_bytes: int | None = Field(None, ge=1, description="Largest value, as JSON.")
-
-
-class MemoryIndex(Base):
-    """A semantic index: items are embedded when written, queries when searched."""
-
-    embeddings: str = Field(description="Name of an `Embeddings` document.")
-    fields: list[str] = Field(default_factory=list, description=(
-        "Value fields to embed (dotted paths); default: every text in the value."))
-
-
-class MemorySpec(Base):
-    """A long-term memory policy: the store, the namespaces a run uses, what it recalls,
-    which writes need a decision, and how long items live."""
-
-    store: MemoryStoreRef = Field(description="Memory store implementation and its config.")
-    index: MemoryIndex | None = Field(None, description=(
-        "Semantic search (the store must support vectors; the built-in `sqlite` does, with "
-        "sqlite-vec). Recall and `query` searches then rank by similarity."))
-    namespace: str | None = Field(None, pattern=NAMESPACE_TEMPLATE, description=(
-        "Namespace template, labels separated by `/`, filled from the request only: "
-        "`{agent}`, `{sessionId}` and the keys of the request's `memory` scope (e.g. "
-        "`users/{user}`). Default: the memory's name."))
-    recall: MemoryRecall | None = Field(None, description="Items handed to a run before it "
-                                                          "starts.")
-    writes: list[MemoryWriteRule] = Field(default_factory=list, description=(
-        "Write rules, first match wins; namespaces no rule covers use `defaultWrite`."))
-    default_write: Literal["allow", "deny", "approval"] = Field(
-        "allow", description="What a write no rule covers gets.")
-    ttl_seconds: float | None = Field(None, gt=0, description=(
-        "Items expire this long after they are written (reads skip them; "
-        "`stable-harness memory expire` deletes them)."))
-    limits: MemoryLimits = Field(default_factory=MemoryLimits, description="Size limits.")
-    consolidate: str | None = Field(None, description=(
-        "Agent that consolidates this memory (`stable-harness memory consolidate`): a run of "
-        "its own, given the namespace's items, that writes and deletes through this policy."))
-
-    _check = field_validator("namespace")(classmethod(lambda cls, v: _labels(v)))
 
 
 class WorkflowNode(Base):
@@ -557,3 +415,4 @@ COLLECTIONS: dict[str, str] = {
     "skills": "Skill", "memories": "Memory", "workflows": "Workflow",
     "embeddings": "Embeddings",
 }
+

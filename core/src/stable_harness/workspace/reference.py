@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import typing
 from pathlib import Path
@@ -14,19 +15,19 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from stable_harness.workspace import kinds
+from stable_harness.workspace import kind_base, kinds, memory_kinds
 
 BEGIN = "<!-- BEGIN GENERATED FIELD REFERENCE -->"
 END = "<!-- END GENERATED FIELD REFERENCE -->"
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Every document", kinds.Envelope), ("metadata", kinds.Metadata),
     ("Runtime spec", kinds.RuntimeSpec), ("Runtime spec.plugins", kinds.PluginsSpec),
-    ("Runtime spec.store / eventSinks[] / policies[]", kinds.PluginRef),
+    ("Runtime spec.store / eventSinks[] / policies[]", kind_base.PluginRef),
     ("Runtime spec.protocols.NAME", kinds.ProtocolSpec),
     ("Agent spec", kinds.AgentSpec), ("Agent spec.edges[]", kinds.Edge),
     ("Model spec", kinds.ModelSpec), ("Tool spec", kinds.ToolSpec),
     ("McpServer spec", kinds.McpServerSpec), ("Skill spec", kinds.SkillSpec),
-    ("Memory spec", kinds.MemorySpec), ("Workflow spec", kinds.WorkflowSpec),
+    ("Memory spec", memory_kinds.MemorySpec), ("Workflow spec", kinds.WorkflowSpec),
     ("Workflow spec.nodes[]", kinds.WorkflowNode),
 ]
 
@@ -34,7 +35,8 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
 def _type(annotation: Any) -> str:
     text = getattr(annotation, "__name__", None) if typing.get_origin(annotation) is None else None
     text = text or str(annotation).replace("typing.", "")
-    return text.replace("stable_harness.workspace.kinds.", "").replace("NoneType", "null")
+    text = re.sub(r"stable_harness\.workspace\.(kinds|memory_kinds|kind_base)\.", "", text)
+    return text.replace("NoneType", "null")
 
 
 def _default(field: Any) -> str:

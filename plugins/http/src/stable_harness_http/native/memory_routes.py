@@ -13,7 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from stable_harness.errors import InvalidRequestError, NotFoundError
-from stable_harness.memory.contract import MemoryItem, MemoryStore
+from stable_harness.memory.contract import MemoryStore
+from stable_harness.memory.exchange import item_to_dict, parse_namespace, read_export
 
 from stable_harness_http.context import AppContext, Context
 
@@ -69,17 +70,10 @@ class ImportOut(BaseModel):
 
 
 def _namespace(text: str, *, allow_empty: bool = False) -> tuple[str, ...]:
-    labels = tuple(text.split("/")) if text else ()
-    if (not labels and not allow_empty) or any(not label for label in labels):
-        raise InvalidRequestError(f"namespace {text!r}: labels joined by `/`, none empty",
-                                  field="namespace")
-    return labels
-
-
-def _out(item: MemoryItem) -> dict[str, Any]:
-    return {"namespace": "/".join(item.namespace), "key": item.key, "value": item.value,
-            "createdAt": item.created_at, "updatedAt": item.updated_at,
-            "expiresAt": item.expires_at}
+    try:
+        return parse_namespace(text, allow_empty=allow_empty)
+    except ValueError as exc:
+        raise InvalidRequestError(str(exc), field="namespace") from None
 
 
 async def _store(ctx: AppContext, memory: str) -> MemoryStore:
@@ -138,7 +132,7 @@ async def search(ctx: Context, memory: str, namespace: NamespaceQ = "",
                                    limit=limit, offset=offset)
     except ValueError as exc:
         raise _value_error(exc, "filter") from None
-    return {"items": [_out(i) for i in items]}
+    return {"items": [item_to_dict(i) for i in items]}
 
 
 @router.get("/{memory}/item", response_model=MemoryItemOut)
@@ -149,7 +143,7 @@ async def get_item(ctx: Context, memory: str, namespace: NamespaceQ, key: KeyQ
     item = await store.get(_namespace(namespace), key)
     if item is None:
         raise NotFoundError(f"no item {namespace}/{key} in memory '{memory}'", field="key")
-    return _out(item)
+    return item_to_dict(item)
 
 
 @router.put("/{memory}/item", response_model=MemoryItemOut)
@@ -163,7 +157,7 @@ async def put_item(ctx: Context, memory: str, body: PutIn) -> dict[str, Any]:
         raise _value_error(exc, "value") from None
     item = await store.get(ns, body.key)
     assert item is not None
-    return _out(item)
+    return item_to_dict(item)
 
 
 @router.delete("/{memory}/item", status_code=204)
@@ -182,7 +176,7 @@ async def export(ctx: Context, memory: str, namespace: NamespaceQ = "") -> Respo
     """Items at or below ``namespace`` as JSON Lines, oldest first (``import`` reads it)."""
     store = await _store(ctx, memory)
     items = await store.search(_namespace(namespace, allow_empty=True), limit=10**9)
-    body = "".join(json.dumps(_out(i), ensure_ascii=False) + "\n" for i in reversed(items))
+    body = "".join(json.dumps(item_to_dict(i), ensure_ascii=False) + "\n" for i in reversed(items))
     return Response(body, media_type="application/x-ndjson")
 
 
@@ -193,29 +187,14 @@ async def import_items(ctx: Context, memory: str, request: Request) -> dict[str,
     """Read an export back (times kept), all lines or none: a bad line is a 400 naming
     it and nothing is stored."""
     await _store(ctx, memory)  # 404 before the body is read
-    text = (await request.body()).decode("utf-8", errors="replace")
-    items: list[MemoryItem] = []
-    lines = text.splitlines()
+    lines = (await request.body()).decode("utf-8", errors="replace").splitlines()
     if len(lines) > MAX_IMPORT_LINES:
         raise InvalidRequestError(f"at most {MAX_IMPORT_LINES} lines per import",
                                   field="body")
-    redact = ctx.runtime.redactor.tree
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            value = row["value"]
-            if not isinstance(value, dict):
-                raise TypeError("value is not an object")
-            items.append(MemoryItem(_namespace(str(row["namespace"])), str(row["key"]),
-                                    redact(value), float(row["createdAt"]),
-                                    float(row["updatedAt"]),
-                                    None if row.get("expiresAt") is None
-                                    else float(row["expiresAt"])))
-        except (ValueError, KeyError, TypeError, InvalidRequestError) as exc:
-            raise InvalidRequestError(f"line {number}: not an exported item "
-                                      f"({type(exc).__name__}: {exc})", field="body") from None
+    try:
+        items = read_export(lines)
+    except ValueError as exc:
+        raise InvalidRequestError(str(exc), field="body") from None
     try:
         await ctx.runtime.memories.restore(memory, items)
     except ValueError as exc:

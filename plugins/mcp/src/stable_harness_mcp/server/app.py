@@ -199,7 +199,8 @@ async def _follow(runtime: Runtime, run_id: str, ctx: Any, elicit: bool) -> dict
         if run.status.value != "waiting_approval":
             return _answer(run)
         approvals = await runtime.list_approvals(run_id=run_id, status="pending")
-        if not approvals:
+        if not approvals:  # just decided (by elicitation), not resumed yet: look again soon
+            await anyio.sleep(0.05)
             continue
         approval = approvals[0]
         decided = await _ask(ctx, approval) if elicit else None

@@ -67,6 +67,7 @@ spec:
   protocols:
     http: {port: 0}
     openaiCompatible: {port: 0}
+    langgraph: {enabled: false}   # benchmarks/langgraph_api.py measures that one
 ---
 apiVersion: stable-harness.dev/v1
 kind: Model

@@ -31,3 +31,4 @@ check langgraph
 check deepagents langgraph
 check http
 check mcp
+check langgraph-api http langgraph deepagents  # test extras: the backends it serves

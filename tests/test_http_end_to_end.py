@@ -10,7 +10,7 @@ import openai
 import pytest
 from stable_harness.cli.app import build_app
 from stable_harness.surfaces.bindings import Overrides, load_for_serving, plan_bindings
-from stable_harness.testing.serving import ServedRuntime
+from stable_harness.testing.serving import ServedRuntime, free_port_args
 from typer.testing import CliRunner
 
 pytestmark = pytest.mark.slow
@@ -21,7 +21,7 @@ def scaffold_server(tmp_path: Path):
     demo = tmp_path / "demo"
     assert CliRunner().invoke(build_app(), ["init", str(demo)]).exit_code == 0
     bindings = plan_bindings(load_for_serving(demo),
-                             Overrides(ports=("http=0", "openaiCompatible=0")))
+                             Overrides(ports=tuple(free_port_args(demo)[1::2])))
     with ServedRuntime(demo, bindings) as served:
         yield served.urls
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from stable_harness.testing.serving import free_port_args
 
 
 def _plugin_tests() -> object:
@@ -37,8 +38,7 @@ TOKEN = "mcp-test-token-42"
 def served(tmp_path: Path):  # type: ignore[no-untyped-def]
     ws = served_workspace(tmp_path / "ws")
     exe = str(Path(sys.executable).with_name("stable-harness"))
-    proc = subprocess.Popen([exe, "-w", str(ws), "start", "--json", "--port", "http=0",
-                             "--port", "openaiCompatible=0"],
+    proc = subprocess.Popen([exe, "-w", str(ws), "start", "--json", *free_port_args(ws)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "STABLE_HARNESS_API_KEY": TOKEN})
     urls: dict[str, str] = {}

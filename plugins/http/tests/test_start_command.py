@@ -12,21 +12,23 @@ from pathlib import Path
 
 import httpx
 import pytest
+from stable_harness.testing.serving import free_port_args
 
 pytestmark = pytest.mark.slow
 
 
 class Server:
-    """``stable-harness start --json`` on free ports; ``urls`` once both surfaces are ready."""
+    """``stable-harness start --json`` on free ports; ``urls`` once the native and OpenAI
+    surfaces are ready (others installed are served too)."""
 
     def __init__(self, workspace: Path, *args: str) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "stable_harness", "-w", str(workspace), "start", "--json",
-             "--port", "http=0", "--port", "openaiCompatible=0", *args],
+             *free_port_args(workspace), *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"})
         self.urls: dict[str, str] = {}
-        while len(self.urls) < 2:
+        while not {"http", "openaiCompatible"} <= set(self.urls):
             line = self.proc.stdout.readline()
             if not line:
                 raise AssertionError(f"start exited: {self.proc.stderr.read()}")
@@ -141,12 +143,13 @@ def test_the_seed_start_line_serves_openai_on_the_bare_port(workspace, tmp_path)
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "stable_harness", "start", "-w", str(workspace), "--port",
-         str(port), "--port", "http=0", "--api-key", "K", "--json"], cwd=tmp_path,
+         str(port), *free_port_args(workspace, but=["openaiCompatible"]), "--api-key", "K",
+         "--json"], cwd=tmp_path,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         urls = {}
-        while len(urls) < 2:
+        while not {"http", "openaiCompatible"} <= set(urls):
             line = proc.stdout.readline()
             assert line, proc.stderr.read()
             event = json.loads(line)

@@ -199,6 +199,22 @@ class FileChanged(BackendEvent):
 
 
 @dataclass(frozen=True)
+class UpstreamChunk(BackendEvent):
+    """A piece of the framework's own stream, for a run whose request asked for it
+    (``RunRequest.upstream``) (``harness.upstream.chunk``). ``data`` is JSON; ``namespace``
+    names the subgraph it came from. When the chunk carries streamed text, give it as
+    ``text`` (and leave it out of ``data``): the runtime redacts it as it does the output
+    stream, a secret split over several chunks included; ``stream`` keys the pieces that
+    belong together (a message id)."""
+
+    mode: str
+    data: Any
+    namespace: tuple[str, ...] = ()
+    text: str | None = None
+    stream: str = ""
+
+
+@dataclass(frozen=True)
 class Result(BackendEvent):
     """The run's result; ``None`` means "the output text streamed so far"."""
 
@@ -219,6 +235,38 @@ class BackendAdapter(Protocol):
 
     async def cancel(self, ctx: RunContext) -> None:
         """Stop work outside the running task, if any (the task itself is cancelled)."""
+        ...
+
+
+@runtime_checkable
+class GraphThreads(Protocol):
+    """An adapter whose framework keeps thread state (LangGraph checkpoints), read and
+    written for a session through a protocol that speaks the framework's language.
+
+    ``threads`` are the checkpoint threads of a session, newest first: the ids of its runs
+    (rolled-back ones left out), then the session's own id, which holds state written
+    before its first run. Snapshots are the framework's own, as JSON."""
+
+    async def thread_state(self, threads: list[str], checkpoint_id: str | None = None,
+                           subgraphs: bool = False) -> dict[str, Any] | None:
+        """The newest snapshot of the first thread that has one (or checkpoint
+        ``checkpoint_id`` of any), or None when no thread has state."""
+        ...
+
+    async def thread_history(self, threads: list[str], *, limit: int = 10,
+                             before: str | None = None,
+                             metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Snapshots of the threads, newest first."""
+        ...
+
+    async def update_thread_state(self, threads: list[str], values: Any,
+                                  as_node: str | None = None) -> dict[str, Any]:
+        """Write ``values`` as a new checkpoint of the first thread that has state (else of
+        the last thread, the session's own); return the new checkpoint's reference."""
+        ...
+
+    async def copy_thread(self, threads: list[str], target: str) -> None:
+        """Copy the newest snapshot of ``threads`` to thread ``target``."""
         ...
 
 

@@ -58,6 +58,13 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE runs ADD COLUMN workflow TEXT;
     """,
+    # 4: what a run gives its framework as is; documents surfaces keep (assistants)
+    """
+    ALTER TABLE runs ADD COLUMN upstream TEXT;
+    CREATE TABLE documents (
+        kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, created_at REAL NOT NULL,
+        updated_at REAL NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

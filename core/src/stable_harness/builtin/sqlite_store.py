@@ -30,6 +30,7 @@ from stable_harness.runs.models import (
     Attempt,
     Decision,
     DecisionKind,
+    Document,
     LedgerEntry,
     LedgerStatus,
     Run,
@@ -50,9 +51,9 @@ RUN_COLUMNS = (
     "id", "session_id", "agent", "status", "input", "metadata", "tool_call", "idempotency_key",
     "fingerprint", "timeout_seconds", "output", "error", "attempt", "created_at", "updated_at",
     "started_at", "ended_at", "cancelled_at", "cancel_requested_at", "owner", "lease_expires_at",
-    "rolled_back", "last_seq", "parent_run_id", "memory", "workflow",
+    "rolled_back", "last_seq", "parent_run_id", "memory", "workflow", "upstream",
 )
-JSON_RUN_FIELDS = frozenset({"input", "metadata", "output", "error", "memory"})
+JSON_RUN_FIELDS = frozenset({"input", "metadata", "output", "error", "memory", "upstream"})
 BUSY_TIMEOUT_MS = 10_000
 T = TypeVar("T")
 
@@ -100,7 +101,8 @@ def _row_to_approval(row: sqlite3.Row) -> Approval:
         id_, run_id, session_id, key, json_text.loads(action), reason, requester, created_at,
         status,
         None if dec is None else Decision(DecisionKind(dec["decision"]), dec.get("message"),
-                                          dec.get("arguments"), dec.get("by")),
+                                          dec.get("arguments"), dec.get("by"),
+                                          dec.get("value")),
         resolved_at)
 
 
@@ -306,6 +308,58 @@ class SqliteRunStore:
         return await self._read(lambda conn: [_row_to_session(r) for r in conn.execute(
             "SELECT * FROM sessions ORDER BY updated_at DESC, id DESC LIMIT ?", (limit,))])
 
+    async def update_session(self, session_id: str, metadata: dict[str, Any], at: float
+                             ) -> Session | None:
+        def run(conn: sqlite3.Connection) -> Session | None:
+            conn.execute("UPDATE sessions SET metadata = ?, updated_at = ? WHERE id = ?",
+                         (_dump(metadata), at, session_id))
+            row = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            return None if row is None else _row_to_session(row)
+        return await self._transact(run)
+
+    async def delete_session(self, session_id: str) -> bool:
+        def run(conn: sqlite3.Connection) -> bool:
+            runs = "SELECT id FROM runs WHERE session_id = ?"
+            for table in ("events", "approvals", "artifacts", "ledger", "attempts"):
+                conn.execute(f"DELETE FROM {table} WHERE run_id IN ({runs})", (session_id,))
+            conn.execute("DELETE FROM runs WHERE session_id = ?", (session_id,))
+            return conn.execute("DELETE FROM sessions WHERE id = ?",
+                                (session_id,)).rowcount > 0
+        return await self._transact(run)
+
+    async def delete_run(self, run_id: str) -> bool:
+        def run(conn: sqlite3.Connection) -> bool:
+            for table in ("events", "approvals", "artifacts", "ledger", "attempts"):
+                conn.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))
+            return conn.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount > 0
+        return await self._transact(run)
+
+    async def put_document(self, kind: str, id_: str, body: dict[str, Any], at: float
+                           ) -> Document:
+        def run(conn: sqlite3.Connection) -> Document:
+            conn.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?) ON CONFLICT(kind, id) DO UPDATE SET "
+                "body = excluded.body, updated_at = excluded.updated_at",
+                (kind, id_, _dump(body), at, at))
+            row = conn.execute("SELECT * FROM documents WHERE kind = ? AND id = ?",
+                               (kind, id_)).fetchone()
+            return _row_to_document(row)
+        return await self._transact(run)
+
+    async def get_document(self, kind: str, id_: str) -> Document | None:
+        row = await self._look_up(lambda conn: conn.execute(
+            "SELECT * FROM documents WHERE kind = ? AND id = ?", (kind, id_)).fetchone())
+        return None if row is None else _row_to_document(row)
+
+    async def list_documents(self, kind: str, limit: int = 1000) -> list[Document]:
+        return await self._read(lambda conn: [_row_to_document(r) for r in conn.execute(
+            "SELECT * FROM documents WHERE kind = ? ORDER BY created_at, id LIMIT ?",
+            (kind, limit))])
+
+    async def delete_document(self, kind: str, id_: str) -> bool:
+        return await self._transact(lambda conn: conn.execute(
+            "DELETE FROM documents WHERE kind = ? AND id = ?", (kind, id_)).rowcount > 0)
+
     async def read_events(self, run_id: str, after: int = 0,
                           limit: int | None = None) -> list[Event]:
         return await self._read(lambda conn: [_row_to_event(r) for r in conn.execute(
@@ -386,6 +440,10 @@ def _get_run(conn: sqlite3.Connection, run_id: str) -> Run | None:
     return None if row is None else _row_to_run(row)
 
 
+def _row_to_document(row: sqlite3.Row) -> Document:
+    return Document(row[0], row[1], json_text.loads(row[2]), row[3], row[4])
+
+
 def _row_to_session(row: sqlite3.Row) -> Session:
     return Session(row[0], row[1], row[3], row[4], json_text.loads(row[2]))
 
@@ -442,8 +500,10 @@ def _apply(conn: sqlite3.Connection, batch: WriteBatch) -> None:
         conn.execute(
             f"INSERT INTO runs VALUES ({','.join('?' * len(RUN_COLUMNS))})",
             [_run_value(c, getattr(run, c)) for c in RUN_COLUMNS])
-        conn.execute("UPDATE sessions SET updated_at = ? WHERE id = ?",
-                     (run.created_at, run.session_id))
+        # a thread created before its first run (LangGraph API) takes that run's agent
+        conn.execute("UPDATE sessions SET updated_at = ?, agent = CASE WHEN agent = '' "
+                     "THEN ? ELSE agent END WHERE id = ?",
+                     (run.created_at, run.agent, run.session_id))
     for patch in batch.patches:
         names = list(patch.fields)
         conn.execute(

@@ -35,11 +35,12 @@ FIRST_PARTY: tuple[FirstParty, ...] = (
         Slot.SURFACE: ("http", "openaiCompatible")}),
     FirstParty("stable-harness-mcp", "plugins/mcp", {
         Slot.TOOL_SOURCE: ("mcp",), Slot.SURFACE: ("mcp",)}),
+    FirstParty("stable-harness-langgraph-api", "plugins/langgraph-api", {
+        Slot.SURFACE: ("langgraph",)}),
 )
 
 #: Names the product documents promise that no distribution provides yet: what they are.
 PLANNED: dict[tuple[Slot, str], str] = {
-    (Slot.SURFACE, "langgraph"): "the LangGraph-compatible API",
     (Slot.SURFACE, "a2a"): "the A2A protocol",
     (Slot.SURFACE, "agUi"): "the AG-UI protocol",
     (Slot.SURFACE, "acp"): "the Agent Client Protocol",

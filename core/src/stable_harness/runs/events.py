@@ -50,6 +50,7 @@ class EventType(StrEnum):
     DELEGATION_COMPLETED = "harness.delegation.completed"
     FILE_CHANGED = "harness.file.changed"
     CUSTOM = "harness.custom"
+    UPSTREAM_CHUNK = "harness.upstream.chunk"
     SINK_FAILED = "harness.sink.failed"
 
 
@@ -128,6 +129,9 @@ CATALOGUE: dict[EventType, tuple[str, tuple[str, ...]]] = {
     EventType.FILE_CHANGED: ("The agent wrote or edited a file of its file system.",
                              ("runId", "path", "operation", "callId")),
     EventType.CUSTOM: ("An event the agent emitted itself.", ("runId", "name", "data")),
+    EventType.UPSTREAM_CHUNK: (
+        "A piece of the framework's own stream (a LangGraph stream mode), written only for "
+        "runs whose request asked for one.", ("runId", "mode", "namespace", "data")),
     EventType.SINK_FAILED: ("An event sink raised; the run is unaffected.",
                             ("runId", "sink", "error")),
 }

@@ -45,6 +45,11 @@ class RunRequest:
     parent_run_id: str | None = None
     memory: dict[str, Any] | None = None
     workflow: str | None = None
+    # what the framework is given as is, for a protocol that speaks its language (the
+    # LangGraph API: stream modes, ``configurable``, a command); stored with the run
+    upstream: dict[str, Any] | None = None
+    # this request's busy-session policy instead of ``runs.busySession`` (not stored)
+    busy_session: str | None = None
 
     def fingerprint(self, agent: str) -> str:
         """Hash of what makes two requests "the same" for idempotency-key reuse."""
@@ -54,6 +59,8 @@ class RunRequest:
             parts += [self.parent_run_id, self.memory]  # older fingerprints stay valid
         if self.workflow is not None:
             parts.append({"workflow": self.workflow})
+        if self.upstream is not None:
+            parts.append({"upstream": self.upstream})
         body = canonical_json(parts)
         return hashlib.sha256(body.encode()).hexdigest()
 
@@ -88,6 +95,7 @@ class Run:
     parent_run_id: str | None = None
     memory: dict[str, Any] | None = None
     workflow: str | None = None
+    upstream: dict[str, Any] | None = None
 
     @property
     def mode(self) -> str:
@@ -111,7 +119,7 @@ class Run:
             "startedAt": iso(self.started_at), "endedAt": iso(self.ended_at),
             "cancelledAt": iso(self.cancelled_at), "rolledBack": self.rolled_back,
             "lastSeq": self.last_seq, "parentRunId": self.parent_run_id, "memory": self.memory,
-            "mode": self.mode, "workflow": self.workflow,
+            "mode": self.mode, "workflow": self.workflow, "upstream": self.upstream,
         }
 
 
@@ -141,12 +149,15 @@ class DecisionKind(StrEnum):
 
 @dataclass(frozen=True)
 class Decision:
-    """An approver's decision; ``arguments`` replaces the proposed ones for ``edit``."""
+    """An approver's decision; ``arguments`` replaces the proposed ones for ``edit``.
+    ``value`` is an answer in the framework's own terms (a LangGraph ``Command(resume=...)``
+    value), given to it as is instead of a translation of the decision."""
 
     kind: DecisionKind
     message: str | None = None
     arguments: dict[str, Any] | None = None
     by: str | None = None
+    value: Any = None
 
     @property
     def approved(self) -> bool:
@@ -155,8 +166,22 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON form."""
-        return {"decision": str(self.kind), "message": self.message,
-                "arguments": self.arguments, "by": self.by}
+        out = {"decision": str(self.kind), "message": self.message,
+               "arguments": self.arguments, "by": self.by}
+        if self.value is not None:
+            out["value"] = self.value
+        return out
+
+
+@dataclass
+class Document:
+    """A named JSON document a surface keeps in the run store (a LangGraph assistant)."""
+
+    kind: str
+    id: str
+    body: dict[str, Any]
+    created_at: float
+    updated_at: float
 
 
 @dataclass

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 MAX_KEY_LENGTH = 255
+BUSY_POLICIES = (None, "reject", "enqueue", "interrupt", "rollback")
 
 
 def resolve_agent(workspace: Workspace, agent: str | None) -> str:
@@ -44,7 +45,7 @@ def check_request_values(request: RunRequest) -> None:
     that cannot be encoded."""
     call = request.tool_call
     for name, value in (("input", request.input), ("metadata", request.metadata),
-                        ("memory", request.memory),
+                        ("memory", request.memory), ("upstream", request.upstream),
                         ("toolCall.name", None if call is None else call.name),
                         ("toolCall.arguments", None if call is None else call.arguments),
                         ("idempotencyKey", request.idempotency_key),
@@ -63,6 +64,12 @@ def validate_request(workspace: Workspace, request: RunRequest, agent: str) -> N
         raise InvalidRequestError("metadata must be an object", field="metadata")
     if request.memory is not None and not isinstance(request.memory, dict):
         raise InvalidRequestError("memory must be an object", field="memory")
+    if request.upstream is not None and not isinstance(request.upstream, dict):
+        raise InvalidRequestError("upstream must be an object", field="upstream")
+    if request.busy_session not in BUSY_POLICIES:
+        raise InvalidRequestError(
+            f"unknown busy-session policy {request.busy_session!r}: use "
+            f"{', '.join(p for p in BUSY_POLICIES if p)}", field="busySession")
     if request.session_id is not None and not SESSION_ID_PATTERN.match(request.session_id):
         raise InvalidRequestError(
             f"invalid session id {request.session_id!r}: use 1-128 letters, digits, "

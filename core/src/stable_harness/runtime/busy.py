@@ -16,11 +16,13 @@ if TYPE_CHECKING:
     from stable_harness.runtime.runtime import Runtime
 
 
-async def settle_busy(runtime: Runtime, session_id: str, busy: list[Run]) -> bool:
-    """Apply ``runs.busySession``; return True when the new run must queue."""
+async def settle_busy(runtime: Runtime, session_id: str, busy: list[Run],
+                      policy: str | None = None) -> bool:
+    """Apply ``policy`` (the request's own, else ``runs.busySession``); return True when the
+    new run must queue."""
     if not busy:
         return False
-    policy = runtime.spec.busy_session
+    policy = policy or runtime.spec.busy_session
     if policy == "reject":
         ids = ", ".join(r.id for r in busy)
         raise SessionBusyError(
@@ -31,11 +33,12 @@ async def settle_busy(runtime: Runtime, session_id: str, busy: list[Run]) -> boo
     for run in busy:
         await runtime.cancel(run.id, reason=f"interrupted by a new request ({policy})")
         if policy == "rollback":
-            await _roll_back(runtime, run)
+            await roll_back(runtime, run)
     return False
 
 
-async def _roll_back(runtime: Runtime, run: Run) -> None:
+async def roll_back(runtime: Runtime, run: Run) -> None:
+    """Mark a cancelled run rolled back: its turn is left out of the session's history."""
     result = await runtime.store.update_unowned(
         run.id, {RunStatus.CANCELLED}, {"rolled_back": True},
         [PendingEvent(EventType.RUN_ROLLED_BACK, {"runId": run.id, "sessionId": run.session_id})])

@@ -31,6 +31,7 @@ from stable_harness.backends.contract import (
     StepStarted,
     ToolFinished,
     ToolStarted,
+    UpstreamChunk,
 )
 from stable_harness.runs.events import EventType
 from stable_harness.runs.models import Approval, Artifact, Decision, LedgerEntry, Run, new_id
@@ -73,6 +74,8 @@ class RunContext:
         self._ordinal = 0
         self._output: list[str] = []
         self._held = ""  # streamed text held back: it may begin a secret (see _carry)
+        # the same for text in the framework's own stream, per stream key: (held, last chunk)
+        self._streams: dict[str, tuple[str, dict[str, Any]]] = {}
         self.refusals = 0  # tool calls the gateway refused in this activation
         self.receipts = set(replay.ledger)  # ledger keys of the run so far (`evidenceCount`)
         # the agent's memory policy for this run (`Agent.spec.memory`), and what it recalled
@@ -126,6 +129,16 @@ class RunContext:
         rolled back by a busy-session ``rollback`` are left out."""
         return await self._active.session_history()
 
+    async def earlier_threads(self) -> list[str]:
+        """Checkpoint threads of the session this run continues, newest first (see
+        :class:`~stable_harness.backends.contract.GraphThreads`)."""
+        return await self._active.earlier_threads()
+
+    @property
+    def upstream(self) -> dict[str, Any]:
+        """What the request gives the framework as is (``RunRequest.upstream``), or {}."""
+        return self.run.upstream or {}
+
     # -- numbering for replay ---------------------------------------------------------------
 
     def next_key(self, kind: str) -> str:
@@ -161,6 +174,9 @@ class RunContext:
         if isinstance(event, OutputDelta):
             await self.output(event.text)
             return
+        if isinstance(event, UpstreamChunk):
+            await self._upstream(event)
+            return
         if self._held:
             await self.flush_output()
         ordinal = self.next_ordinal()
@@ -187,9 +203,34 @@ class RunContext:
         self._held = pending[len(pending) - keep:] if keep else ""
         return pending[:len(pending) - keep] if keep else pending
 
+    async def _upstream(self, chunk: UpstreamChunk) -> None:
+        redactor = self._active.runtime.redactor
+        payload: dict[str, Any] = {"runId": self.run_id, "mode": chunk.mode,
+                                   "namespace": list(chunk.namespace),
+                                   "data": redactor.tree(chunk.data) if redactor else chunk.data}
+        if chunk.text is not None:
+            text = str(chunk.text)
+            if redactor:
+                held = self._streams.get(chunk.stream, ("", payload))[0]
+                pending = redactor.text(held + text)
+                keep = redactor.held_back(pending)
+                self._streams[chunk.stream] = (pending[len(pending) - keep:] if keep else "",
+                                               payload)
+                text = pending[:len(pending) - keep] if keep else pending
+            payload["text"] = text
+        ordinal = self.next_ordinal()
+        if ordinal is not None:
+            await self._active.emit(EventType.UPSTREAM_CHUNK, payload, ordinal=ordinal)
+
     async def flush_output(self) -> None:
         """Emit the held tail of the output stream (before any other event, and at the end
         of the run)."""
+        for key, (held, last) in list(self._streams.items()):
+            del self._streams[key]
+            ordinal = self.next_ordinal() if held else None
+            if ordinal is not None:
+                await self._active.emit(EventType.UPSTREAM_CHUNK, {**last, "text": held},
+                                        ordinal=ordinal)
         if self._held:
             held, self._held = self._held, ""
             ordinal = self.next_ordinal()

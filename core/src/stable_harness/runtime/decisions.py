@@ -23,7 +23,8 @@ def decision_kind(decision: DecisionKind | str) -> DecisionKind:
 
 async def record_decision(store: RunStore, approval_id: str, decision: DecisionKind | str, *,
                           message: str | None, arguments: dict[str, Any] | None,
-                          by: str | None) -> tuple[Approval, Decision, list[Event]]:
+                          by: str | None, value: Any = None
+                          ) -> tuple[Approval, Decision, list[Event]]:
     """Store the decision and its ``harness.approval.resolved`` event if the approval is still
     pending and its run still waits; nothing changes otherwise."""
     kind = decision_kind(decision)
@@ -40,7 +41,7 @@ async def record_decision(store: RunStore, approval_id: str, decision: DecisionK
                             f"{done.get(approval.status, approval.status)}; "
                             "a decision cannot be changed")
     now = time.time()
-    made = Decision(kind, message, arguments, by)
+    made = Decision(kind, message, arguments, by, value)
     resolved = Approval(approval.id, approval.run_id, approval.session_id, approval.key,
                         approval.action, approval.reason, approval.requester,
                         approval.created_at, str(kind), made, now)

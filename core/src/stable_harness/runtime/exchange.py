@@ -71,6 +71,7 @@ class _Run(_Doc):
     memory: dict[str, Any] | None = None
     mode: str | None = None  # derived from toolCall and workflow; read back, not stored
     workflow: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,128}$")
+    upstream: dict[str, Any] | None = None
 
 
 class _Session(_Doc):
@@ -98,6 +99,7 @@ class _Decision(_Doc):
     message: str | None = None
     arguments: dict[str, Any] | None = None
     by: str | None = None
+    value: Any = None
 
 
 class _Approval(_Doc):
@@ -238,7 +240,7 @@ def to_batch(doc: ExportDocument) -> WriteBatch:
         timeout_seconds=r.timeoutSeconds, attempt=r.attempt,
         started_at=_opt(r.startedAt), ended_at=_opt(r.endedAt), cancelled_at=_opt(r.cancelledAt),
         rolled_back=r.rolledBack, last_seq=0, parent_run_id=r.parentRunId, memory=r.memory,
-        workflow=r.workflow)
+        workflow=r.workflow, upstream=r.upstream)
     return WriteBatch(
         sessions=[Session(s.sessionId, s.agent, s.createdAt.timestamp(), s.updatedAt.timestamp(),
                           s.metadata)],
@@ -249,7 +251,8 @@ def to_batch(doc: ExportDocument) -> WriteBatch:
                             a.requester, a.createdAt.timestamp(), a.status,
                             None if a.decision is None else Decision(
                                 a.decision.decision, a.decision.message, a.decision.arguments,
-                                a.decision.by), _opt(a.resolvedAt)) for a in doc.approvals],
+                                a.decision.by, a.decision.value), _opt(a.resolvedAt))
+                   for a in doc.approvals],
         artifacts=[Artifact(a.artifactId, a.runId, a.name, a.mediaType, _decode(a), a.sha256,
                             a.createdAt.timestamp()) for a in doc.artifacts],
         ledger=[LedgerEntry(e.runId, e.callKey, e.tool, e.arguments, e.idempotent, e.status,

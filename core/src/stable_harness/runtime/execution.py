@@ -80,6 +80,15 @@ class ActiveRun:
         if durable:
             await self.writer.sync()
 
+    async def earlier_threads(self) -> list[str]:
+        """The checkpoint threads this run continues (see :class:`GraphThreads`): earlier
+        runs of its session that started and were not rolled back, newest first, then the
+        session's own id."""
+        runs = await self.runtime.store.list_runs(session_id=self.run.session_id, limit=10_000)
+        return [*(r.id for r in reversed(runs)
+                  if r.id != self.run.id and r.created_at <= self.run.created_at
+                  and r.attempt > 0 and not r.rolled_back), self.run.session_id]
+
     async def session_history(self) -> list[dict[str, Any]]:
         """Completed, not rolled-back runs of the session before this one."""
         runs = await self.runtime.store.list_runs(session_id=self.run.session_id, limit=10_000)

@@ -200,7 +200,7 @@ class Runtime:
         async with self.sessions.hold(request.session_id):
             busy = await self.store.list_runs(session_id=request.session_id,
                                               statuses=IN_FLIGHT)
-            queue = await settle_busy(self, request.session_id, busy)
+            queue = await settle_busy(self, request.session_id, busy, request.busy_session)
             return await self._create(request, agent, request.session_id, queue)
 
     async def run(self, request: RunRequest | Any = None, *, until: Until = "settled",
@@ -231,7 +231,8 @@ class Runtime:
             fingerprint=request.fingerprint(agent) if request.idempotency_key else None,
             timeout_seconds=request.timeout_seconds, last_seq=1,
             parent_run_id=request.parent_run_id, memory=request.memory,
-            workflow=request.workflow, owner=None if queue else self.owner,
+            workflow=request.workflow, upstream=request.upstream,
+            owner=None if queue else self.owner,
             lease_expires_at=None if queue else now + self.spec.lease_seconds,
         )
         event = Event(run.id, 1, EventType.RUN_QUEUED, session_id, now_iso(), {
@@ -483,12 +484,14 @@ class Runtime:
     async def resolve_approval(self, approval_id: str, decision: DecisionKind | str, *,
                                message: str | None = None,
                                arguments: dict[str, Any] | None = None,
-                               by: str | None = None) -> Approval:
+                               by: str | None = None, value: Any = None) -> Approval:
         """Record a decision (approve / edit with new ``arguments`` / reject with a
-        ``message``) and resume the run in this process."""
+        ``message``; ``value``: the answer in the framework's own terms, see
+        :class:`Decision`) and resume the run in this process."""
         self._check_open()
         resolved, made, events = await record_decision(
-            self.store, approval_id, decision, message=message, arguments=arguments, by=by)
+            self.store, approval_id, decision, message=message, arguments=arguments, by=by,
+            value=value)
         approval = resolved
         self.publish(events)
         stamp = time.time()

@@ -20,6 +20,7 @@ from stable_harness.runs.models import (
     Approval,
     Artifact,
     Attempt,
+    Document,
     LedgerEntry,
     Run,
     Session,
@@ -174,6 +175,38 @@ class RunStore(Protocol):
 
     async def list_sessions(self, limit: int = 100) -> list[Session]:
         """Sessions, most recently updated first."""
+
+    async def update_session(self, session_id: str, metadata: dict[str, Any], at: float
+                             ) -> Session | None:
+        """Replace a session's metadata (``updated_at`` = ``at``); None if it is unknown."""
+        ...
+
+    async def delete_session(self, session_id: str) -> bool:
+        """Delete a session with its runs and everything recorded about them; False if it
+        was unknown. The caller makes sure none of its runs is in flight."""
+        ...
+
+    async def delete_run(self, run_id: str) -> bool:
+        """Delete a run and everything recorded about it; False if it was unknown. The caller
+        makes sure it is not in flight."""
+        ...
+
+    async def put_document(self, kind: str, id_: str, body: dict[str, Any], at: float
+                           ) -> Document:
+        """Insert or replace document ``(kind, id_)``; ``created_at`` stays the first one's."""
+        ...
+
+    async def get_document(self, kind: str, id_: str) -> Document | None:
+        """One document, or None."""
+        ...
+
+    async def list_documents(self, kind: str, limit: int = 1000) -> list[Document]:
+        """Documents of ``kind``, oldest first."""
+        ...
+
+    async def delete_document(self, kind: str, id_: str) -> bool:
+        """Delete a document; False if there was none."""
+        ...
 
     async def read_events(self, run_id: str, after: int = 0,
                           limit: int | None = None) -> list[Event]:

@@ -74,3 +74,24 @@ class ServedRuntime:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def free_port_args(workspace: Path, *, but: Sequence[str] = ()) -> list[str]:
+    """``--port NAME=0`` for every surface ``stable-harness start`` would open on
+    ``workspace`` (those installed and on by default included) but ``but``, so that a test's
+    ``start`` never collides with another one on a surface's fixed default port."""
+    import os
+
+    from stable_harness.surfaces.bindings import enabled_surfaces
+    from stable_harness.workspace.env_files import apply_env_files
+
+    saved = dict(os.environ)
+    try:
+        apply_env_files(workspace)  # what `start` reads before it loads the workspace
+        surfaces = enabled_surfaces(load_for_serving(workspace))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return [arg for name, (record, _) in sorted(surfaces.items())
+            if record.mounted_on is None and name not in but
+            for arg in ("--port", f"{name}=0")]

@@ -6,6 +6,7 @@ Every problem found becomes a :class:`Diagnostic`; :func:`load_workspace` raises
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from stable_harness.errors import WorkspaceError
+from stable_harness.plugins.catalogue import provider_of
 from stable_harness.plugins.discovery import InstalledPlugin
 from stable_harness.plugins.loader import LoadPolicy
 from stable_harness.plugins.manager import PluginHost
@@ -161,8 +163,21 @@ def _load_plugins(inventory: Mapping[str, Mapping[str, Entry[Any]]],
         environ=environ,
     )
     host = PluginHost.load(policy, installed)
+    # A name is referenced by the plugin of that name. A first-party distribution whose
+    # plugin is named otherwise (the `langgraph` surface is plugin `langgraph-api`'s, since
+    # plugin `langgraph` is the backend) is referenced by the catalogue's word; any other
+    # plugin that provides a name under another one must be enabled explicitly.
+    providers = sorted({plugin.name for use, _ in uses if policy.autoload
+                        and use.name not in host.registry(use.slot).entries
+                        and (first := provider_of(use.slot, use.name)) is not None
+                        for plugin in host.installed
+                        if plugin.distribution == first.distribution
+                        and plugin.name not in policy.disable})
+    if providers:
+        policy = dataclasses.replace(policy, referenced=policy.referenced | set(providers))
+        host = PluginHost.load(policy, installed)
     diags = []
-    referenced = {use.name for use, _ in uses}
+    referenced = {use.name for use, _ in uses} | set(providers)
     for error in host.report.errors:
         if error.plugin not in referenced:  # referenced ones are reported where they are used
             diags.append(_plugin_diag(runtime, spec, error.plugin, "plugin-load-failed",

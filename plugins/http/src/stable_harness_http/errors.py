@@ -59,8 +59,11 @@ def install_handlers(app: FastAPI, shape: Shape) -> None:
     async def validation(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         first = exc.errors()[0] if exc.errors() else {}
+        # pydantic names the member of a union that failed (`literal['a','b']`, `list[str]`)
+        # in the location: the field at fault is the path without those
         loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "header",
-                                                                  "path")]
+                                                                  "path")
+               and not ("[" in str(p) and str(p).endswith("]"))]
         if first.get("type") == "json_invalid":
             return _json(400, shape(400, "invalid_json",
                                     f"request body is not valid JSON: {first.get('msg')}", None))

@@ -22,12 +22,15 @@ class Guard:
     than ``max_body_bytes``; ``error_body(status, code, message)`` shapes the refusal."""
 
     def __init__(self, app: ASGIApp, *, token: str | None, max_body_bytes: int,
-                 error_body: ErrorBody, open_paths: frozenset[str] = frozenset()) -> None:
+                 error_body: ErrorBody, open_paths: frozenset[str] = frozenset(),
+                 key_header: bytes | None = None) -> None:
         self.app = app
         self.expected = None if token is None else _digest(token)
         self.max_body_bytes = max_body_bytes
         self.error_body = error_body
         self.open_paths = open_paths
+        # a header that carries the token bare (the LangGraph SDKs send `x-api-key`)
+        self.key_header = key_header
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -78,7 +81,10 @@ class Guard:
         # RFC 7235: the scheme is case-insensitive. Equal-length digests compared in constant
         # time: neither where the token differs nor its length leaks through timing.
         matches = hmac.compare_digest(_digest(credentials.strip()), self.expected)
-        return matches and scheme.lower() == "bearer"
+        if matches and scheme.lower() == "bearer":
+            return True
+        bare = _header(scope, self.key_header) if self.key_header is not None else None
+        return bare is not None and hmac.compare_digest(_digest(bare.strip()), self.expected)
 
     async def _too_large(self, send: Send) -> None:
         await self._refuse(send, 413, "body_too_large",

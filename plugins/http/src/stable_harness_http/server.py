@@ -27,12 +27,21 @@ async def serve_app(app: Any, binding: SurfaceBinding, *, ready: Callable[[str],
                             log_level="warning", access_log=False,
                             timeout_graceful_shutdown=int(GRACEFUL_SECONDS))
     server = _Server(config)
-    task = asyncio.create_task(server.serve(), name=f"uvicorn-{binding.name}")
+
+    async def serve() -> None:
+        # uvicorn calls sys.exit when it cannot bind; a SystemExit escaping a task would
+        # stop the whole event loop with a traceback instead of this clear error
+        with contextlib.suppress(SystemExit):
+            await server.serve()
+
+    task = asyncio.create_task(serve(), name=f"uvicorn-{binding.name}")
     while not server.started:
         if task.done():
-            with contextlib.suppress(SystemExit):  # uvicorn exits when it cannot bind
-                await task
-            raise OSError(f"{binding.name}: cannot listen on {binding.url()}")
+            await task
+            raise OSError(
+                f"{binding.name}: cannot listen on {binding.url()} (is the port in use?); "
+                f"choose another with --port {binding.name}=N or Runtime "
+                f"spec.protocols.{binding.name}.port")
         await asyncio.sleep(0.01)
     ready(binding.url(_bound_port(server, binding.port)))
     stopper = asyncio.create_task(stop.wait())

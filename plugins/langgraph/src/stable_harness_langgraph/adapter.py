@@ -17,11 +17,13 @@ from stable_harness.runtime.context import RunContext
 from stable_harness_langgraph.checkpoint import Checkpoints
 from stable_harness_langgraph.graph_run import activate
 from stable_harness_langgraph.options import GraphOptions, LangGraphOptions, MiddlewareRef
+from stable_harness_langgraph.threads import GraphThreadsMixin
 from stable_harness_langgraph.tools import Projector, RuntimeToolsMiddleware, langchain_tool
 
 
-class GraphAdapter:
-    """Runs a compiled LangGraph graph per agent, checkpointed by LangGraph's SQLite saver.
+class GraphAdapter(GraphThreadsMixin):
+    """Runs a compiled LangGraph graph per agent, checkpointed by LangGraph's SQLite saver
+    (and reads and writes a session's state for the LangGraph API: ``GraphThreads``).
 
     Subclasses implement :meth:`build`; the graph is compiled once, on first use, on the
     runtime's event loop."""
@@ -78,6 +80,27 @@ class GraphAdapter:
     def mermaid(self) -> str:
         """The agent's graph as Mermaid (upstream ``draw_mermaid``)."""
         return str(self.build(None).get_graph().draw_mermaid())
+
+    def graph_json(self, xray: bool | int = False) -> dict[str, Any]:
+        """The agent's graph as LangGraph draws it as JSON (``get_graph().to_json()``)."""
+        drawn: dict[str, Any] = self.build(None).get_graph(xray=xray).to_json()
+        return drawn
+
+    def schemas(self) -> dict[str, Any]:
+        """The graph's JSON Schemas: input, output, state, config, context."""
+        graph = self.build(None)
+
+        def schema(name: str) -> Any:
+            method = getattr(graph, name, None)
+            try:
+                return method() if callable(method) else None
+            except Exception:  # a state type pydantic cannot describe: no schema, not an error
+                return None
+
+        output = schema("get_output_jsonschema")
+        return {"input_schema": schema("get_input_jsonschema"), "output_schema": output,
+                "state_schema": output, "config_schema": schema("get_config_jsonschema"),
+                "context_schema": schema("get_context_jsonschema")}
 
     # -- helpers for builders ---------------------------------------------------------------
 

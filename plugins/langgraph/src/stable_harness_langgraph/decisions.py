@@ -11,6 +11,9 @@ Three interrupt shapes are understood, all upstream:
   call; answered with a single decision.
 * any other ``interrupt(value)`` in a user graph: answered with the runtime decision as a
   dict: ``{"decision": "approve"|"edit"|"reject", "message", "arguments", "by"}``.
+
+A decision that carries ``value`` (a LangGraph client's ``Command(resume=...)``) is given to
+the graph as it is, whatever the shape.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ def approval_for(value: Any) -> tuple[dict[str, Any], str]:
 
 def resume_value(value: Any, decision: Decision) -> Any:
     """The value to resume the interrupt ``value`` with, for ``decision``."""
+    if decision.value is not None:  # the approver answered in LangGraph's own terms
+        return decision.value
     if isinstance(value, dict) and isinstance(value.get("action_requests"), list):
         requests = value["action_requests"]
         return {"decisions": [_one(r.get("name"), decision, _edited_args(decision, i,

@@ -110,6 +110,61 @@ class RunStoreContract(ContractSuite):
         assert await run_store.get_session("s1") is not None
         assert await run_store.get_run("missing") is None
 
+    async def test_sessions_can_be_updated_and_deleted(self, run_store: RunStore) -> None:
+        """A session created before its first run (agent ``""``) takes that run's agent;
+        its metadata can be replaced; deleting it removes its runs and their events and
+        approvals, and nothing of other sessions.
+
+        Fix: set the agent of an agent-less session when a run is inserted, and delete by
+        session id across the run tables."""
+        now = time.time()
+        await run_store.write(WriteBatch(sessions=[Session("t1", "", now, now, {"a": 1})]))
+        run = new_run("t1")
+        run.upstream = {"streamMode": ["values"]}
+        other = new_run("s2")
+        await self.add(run_store, run, event(run, 1))
+        await self.add(run_store, other, event(other, 1))
+        stored_run = await run_store.get_run(run.id)
+        assert stored_run is not None
+        assert stored_run.upstream == {"streamMode": ["values"]}
+        stored = await run_store.get_session("t1")
+        assert stored is not None
+        assert stored.agent == "a"
+        assert stored.metadata == {"a": 1}
+        updated = await run_store.update_session("t1", {"b": 2}, now + 1)
+        assert updated is not None
+        assert updated.metadata == {"b": 2}
+        assert await run_store.update_session("nope", {}, now) is None
+        assert await run_store.delete_session("t1") is True
+        assert await run_store.get_session("t1") is None
+        assert await run_store.get_run(run.id) is None
+        assert await run_store.read_events(run.id) == []
+        assert await run_store.delete_session("t1") is False
+        assert await run_store.get_run(other.id) is not None
+        assert await run_store.delete_run(other.id) is True
+        assert await run_store.get_run(other.id) is None
+        assert await run_store.read_events(other.id) == []
+        assert await run_store.delete_run(other.id) is False
+
+    async def test_documents_are_kept_by_kind_and_id(self, run_store: RunStore) -> None:
+        """Documents upsert by ``(kind, id)`` keeping their first ``created_at``, list by kind
+        oldest first, and delete.
+
+        Fix: one row per kind and id; an update replaces the body and ``updated_at``."""
+        first = await run_store.put_document("assistant", "x", {"v": 1}, 10.0)
+        await run_store.put_document("assistant", "y", {"v": 9}, 11.0)
+        await run_store.put_document("cron", "x", {"v": 0}, 12.0)
+        again = await run_store.put_document("assistant", "x", {"v": 2}, 20.0)
+        assert (first.created_at, again.created_at, again.updated_at) == (10.0, 10.0, 20.0)
+        got = await run_store.get_document("assistant", "x")
+        assert got is not None
+        assert got.body == {"v": 2}
+        assert [d.id for d in await run_store.list_documents("assistant")] == ["x", "y"]
+        assert await run_store.delete_document("assistant", "x") is True
+        assert await run_store.delete_document("assistant", "x") is False
+        assert await run_store.get_document("assistant", "x") is None
+        assert await run_store.get_document("cron", "x") is not None
+
     async def test_a_duplicate_run_writes_nothing(self, run_store: RunStore) -> None:
         """A batch with an existing run id or idempotency key raises ``DuplicateRunError``
         and none of the batch is written (admission relies on it for exactly-once).

@@ -75,6 +75,9 @@ class RunOut(BaseModel):
     memory: dict[str, Any] | None = None
     mode: Literal["agent", "tool", "workflow"] = "agent"
     workflow: str | None = None
+    upstream: dict[str, Any] | None = Field(
+        None, description="What the framework was given as is (a LangGraph API run's stream "
+                          "modes, configurable, command).")
 
 
 class HarnessStepOut(BaseModel):

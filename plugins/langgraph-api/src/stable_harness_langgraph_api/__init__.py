@@ -1,0 +1,1 @@
+"""The LangGraph server API over the stable-harness runtime (surface ``langgraph``)."""

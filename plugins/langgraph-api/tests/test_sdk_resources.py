@@ -22,6 +22,7 @@ async def test_assistants_are_the_exposed_agents_plus_created_configs(url: str) 
     assert {"assistant", "orchestra", "one", "steps", "review", "gated", "pyecho"} <= graphs
     default = await client.assistants.get("one")
     assert default["graph_id"] == "one"
+    assert default["description"] == "One node that answers; the benchmark's graph."
     assert await client.assistants.get(default["assistant_id"]) == default
     drawn = await client.assistants.get_graph("steps")
     assert {"plan", "work"} <= {n["id"] for n in drawn["nodes"]}

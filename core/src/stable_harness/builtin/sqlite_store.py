@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from stable_harness.builtin.config import SqliteStoreConfig
+from stable_harness.builtin.sqlite_records import SessionsAndDocuments, row_to_session
 from stable_harness.builtin.sqlite_signals import FifoSignals
 from stable_harness.builtin.sqlite_thread import SqliteThread
 from stable_harness.errors import StableHarnessError
@@ -30,7 +31,6 @@ from stable_harness.runs.models import (
     Attempt,
     Decision,
     DecisionKind,
-    Document,
     LedgerEntry,
     LedgerStatus,
     Run,
@@ -112,7 +112,7 @@ def _approval_row(a: Approval) -> tuple[Any, ...]:
             a.resolved_at)
 
 
-class SqliteRunStore:
+class SqliteRunStore(SessionsAndDocuments):
     """The embedded run store (see the module docstring for its durability choices)."""
 
     def __init__(self, config: SqliteStoreConfig, base: Path | None = None) -> None:
@@ -301,64 +301,12 @@ class SqliteRunStore:
     async def get_session(self, session_id: str) -> Session | None:
         def run(conn: sqlite3.Connection) -> Session | None:
             row = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
-            return None if row is None else _row_to_session(row)
+            return None if row is None else row_to_session(row)
         return await self._look_up(run)
 
     async def list_sessions(self, limit: int = 100) -> list[Session]:
-        return await self._read(lambda conn: [_row_to_session(r) for r in conn.execute(
+        return await self._read(lambda conn: [row_to_session(r) for r in conn.execute(
             "SELECT * FROM sessions ORDER BY updated_at DESC, id DESC LIMIT ?", (limit,))])
-
-    async def update_session(self, session_id: str, metadata: dict[str, Any], at: float
-                             ) -> Session | None:
-        def run(conn: sqlite3.Connection) -> Session | None:
-            conn.execute("UPDATE sessions SET metadata = ?, updated_at = ? WHERE id = ?",
-                         (_dump(metadata), at, session_id))
-            row = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
-            return None if row is None else _row_to_session(row)
-        return await self._transact(run)
-
-    async def delete_session(self, session_id: str) -> bool:
-        def run(conn: sqlite3.Connection) -> bool:
-            runs = "SELECT id FROM runs WHERE session_id = ?"
-            for table in ("events", "approvals", "artifacts", "ledger", "attempts"):
-                conn.execute(f"DELETE FROM {table} WHERE run_id IN ({runs})", (session_id,))
-            conn.execute("DELETE FROM runs WHERE session_id = ?", (session_id,))
-            return conn.execute("DELETE FROM sessions WHERE id = ?",
-                                (session_id,)).rowcount > 0
-        return await self._transact(run)
-
-    async def delete_run(self, run_id: str) -> bool:
-        def run(conn: sqlite3.Connection) -> bool:
-            for table in ("events", "approvals", "artifacts", "ledger", "attempts"):
-                conn.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))
-            return conn.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount > 0
-        return await self._transact(run)
-
-    async def put_document(self, kind: str, id_: str, body: dict[str, Any], at: float
-                           ) -> Document:
-        def run(conn: sqlite3.Connection) -> Document:
-            conn.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?) ON CONFLICT(kind, id) DO UPDATE SET "
-                "body = excluded.body, updated_at = excluded.updated_at",
-                (kind, id_, _dump(body), at, at))
-            row = conn.execute("SELECT * FROM documents WHERE kind = ? AND id = ?",
-                               (kind, id_)).fetchone()
-            return _row_to_document(row)
-        return await self._transact(run)
-
-    async def get_document(self, kind: str, id_: str) -> Document | None:
-        row = await self._look_up(lambda conn: conn.execute(
-            "SELECT * FROM documents WHERE kind = ? AND id = ?", (kind, id_)).fetchone())
-        return None if row is None else _row_to_document(row)
-
-    async def list_documents(self, kind: str, limit: int = 1000) -> list[Document]:
-        return await self._read(lambda conn: [_row_to_document(r) for r in conn.execute(
-            "SELECT * FROM documents WHERE kind = ? ORDER BY created_at, id LIMIT ?",
-            (kind, limit))])
-
-    async def delete_document(self, kind: str, id_: str) -> bool:
-        return await self._transact(lambda conn: conn.execute(
-            "DELETE FROM documents WHERE kind = ? AND id = ?", (kind, id_)).rowcount > 0)
 
     async def read_events(self, run_id: str, after: int = 0,
                           limit: int | None = None) -> list[Event]:
@@ -438,14 +386,6 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 def _get_run(conn: sqlite3.Connection, run_id: str) -> Run | None:
     row = conn.execute(f"SELECT {_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
     return None if row is None else _row_to_run(row)
-
-
-def _row_to_document(row: sqlite3.Row) -> Document:
-    return Document(row[0], row[1], json_text.loads(row[2]), row[3], row[4])
-
-
-def _row_to_session(row: sqlite3.Row) -> Session:
-    return Session(row[0], row[1], row[3], row[4], json_text.loads(row[2]))
 
 
 def _refuse_duplicates(conn: sqlite3.Connection, runs: list[Run]) -> None:

@@ -11,7 +11,6 @@ while no server ran happens once when one starts again, not once per missed slot
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 import uuid
@@ -155,15 +154,14 @@ class Crons:
                 soonest = time.time() + IDLE_SECONDS
             self._wake.clear()
             delay = min(max(soonest - time.time(), 0.05), IDLE_SECONDS)
-            with contextlib.suppress(TimeoutError):
-                stopping = asyncio.ensure_future(stop.wait())
-                woken = asyncio.ensure_future(self._wake.wait())
-                try:
-                    await asyncio.wait({stopping, woken}, timeout=delay,
-                                       return_when=asyncio.FIRST_COMPLETED)
-                finally:
-                    stopping.cancel()
-                    woken.cancel()
+            stopping = asyncio.ensure_future(stop.wait())
+            woken = asyncio.ensure_future(self._wake.wait())
+            try:
+                await asyncio.wait({stopping, woken}, timeout=delay,
+                                   return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                stopping.cancel()
+                woken.cancel()
 
     async def fire_due(self, now: float) -> float:
         """Start the runs of every cron due at ``now``; return the next due time."""

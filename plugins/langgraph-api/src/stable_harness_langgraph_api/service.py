@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import time
 import uuid
-from typing import Any
+from typing import Any, get_args
 
 from stable_harness.backends.contract import GraphThreads
 from stable_harness.errors import ConflictError, InvalidRequestError, NotFoundError
@@ -22,12 +22,11 @@ from stable_harness.store.contract import WriteBatch
 
 from stable_harness_langgraph_api.config import LangGraphConfig
 from stable_harness_langgraph_api.resume import decision_for
+from stable_harness_langgraph_api.schemas import StreamModeName
 from stable_harness_langgraph_api.shapes import default_assistant_id, thread_status
 
 ASSISTANT = "langgraph.assistant"
-STREAM_MODES = ("values", "updates", "messages-tuple", "messages", "events", "custom",
-                "debug", "tasks", "checkpoints")
-STRATEGIES = ("reject", "enqueue", "interrupt", "rollback")
+STREAM_MODES = get_args(StreamModeName)
 
 
 class LangGraphService:
@@ -48,11 +47,11 @@ class LangGraphService:
         return names if allowed is None else [n for n in names if n in allowed]
 
     def default_assistant(self, agent: str) -> dict[str, Any]:
-        spec = self.runtime.workspace.agents[agent].doc.spec
+        doc = self.runtime.workspace.agents[agent].doc
         return {"assistant_id": default_assistant_id(agent), "graph_id": agent,
                 "config": {}, "context": {}, "metadata": {"created_by": "system"},
                 "version": 1, "name": agent,
-                "description": getattr(spec, "description", None) or None,
+                "description": doc.metadata.description or None,
                 "created_at": None, "updated_at": None}
 
     async def assistants(self) -> list[dict[str, Any]]:
@@ -175,16 +174,19 @@ class LangGraphService:
         adapter = self.runtime.adapter(agent)
         return adapter if isinstance(adapter, GraphThreads) else None
 
-    def _agent_of(self, session: Session) -> str | None:
+    def _graph_of(self, session: Session) -> tuple[str | None, GraphThreads | None]:
+        """The thread's agent (its runs', or the ``graph_id`` it was created with) and that
+        agent's adapter when it keeps graph state."""
         agent = session.agent or session.metadata.get("graph_id")
-        return agent if isinstance(agent, str) and agent else None
+        if not isinstance(agent, str) or not agent:
+            return None, None
+        return agent, self.graph_threads(agent)
 
     async def state(self, session: Session, checkpoint_id: str | None = None,
                     subgraphs: bool = False) -> dict[str, Any]:
         """The thread's ``ThreadState`` (checkpoint references name the thread)."""
         runs = await self.runs_of(session.id)
-        agent = self._agent_of(session)
-        graph = None if agent is None else self.graph_threads(agent)
+        _, graph = self._graph_of(session)
         snapshot = None
         if graph is not None:
             snapshot = await graph.thread_state(await self.threads(session.id, runs),
@@ -198,8 +200,7 @@ class LangGraphService:
 
     async def history(self, session: Session, limit: int, before: str | None,
                       metadata: dict[str, Any] | None) -> list[dict[str, Any]]:
-        agent = self._agent_of(session)
-        graph = None if agent is None else self.graph_threads(agent)
+        _, graph = self._graph_of(session)
         if graph is None:
             runs = await self.runs_of(session.id)
             return [] if not runs else [_own(_plain_state(session.id, runs), session.id)]
@@ -209,8 +210,7 @@ class LangGraphService:
 
     async def update_state(self, session: Session, values: Any, as_node: str | None
                            ) -> dict[str, Any]:
-        agent = self._agent_of(session)
-        graph = None if agent is None else self.graph_threads(agent)
+        _, graph = self._graph_of(session)
         if graph is None:
             raise ConflictError(
                 f"thread {session.id} has no graph state to update: run a graph on it first "
@@ -221,8 +221,7 @@ class LangGraphService:
 
     async def copy_thread(self, session: Session) -> Session:
         copy = await self.create_thread(None, dict(session.metadata))
-        agent = self._agent_of(session)
-        graph = None if agent is None else self.graph_threads(agent)
+        agent, graph = self._graph_of(session)
         if graph is not None:
             await graph.copy_thread(await self.threads(session.id), copy.id)
             if agent is not None and not copy.metadata.get("graph_id"):
